@@ -1,0 +1,23 @@
+# Baseline ISA for everything is x86-64-v2 (SSE4.2 + POPCNT); wider kernels live in their own
+# translation units and are chosen at run time.
+set(HASHSIEVE_WARNINGS -Wall -Wextra -Wno-unused-parameter)
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+  set(HASHSIEVE_X86 ON)
+  add_compile_options(-march=x86-64-v2)
+endif()
+# The PDQ hasher must not fuse multiply-adds: hashes must be bit-identical to the reference.
+add_compile_options(-ffp-contract=off)
+
+function(hashsieve_isa_sources sources)
+  if(NOT HASHSIEVE_X86)
+    return()
+  endif()
+  foreach(src IN LISTS sources)
+    if(src MATCHES "_avx2\\.cpp$")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mbmi2;-mpopcnt")
+    elseif(src MATCHES "_avx512\\.cpp$")
+      set_source_files_properties(${src} PROPERTIES
+        COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx512vpopcntdq;-mbmi2;-mpopcnt")
+    endif()
+  endforeach()
+endfunction()

@@ -1,0 +1,8 @@
+// The subcommands of the `hashsieve` binary; one file each under tools/.
+#pragma once
+
+namespace hashsieve::cli {
+
+// Each returns the process exit status. argv[0] is the subcommand name.
+
+}  // namespace hashsieve::cli
