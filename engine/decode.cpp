@@ -1,0 +1,39 @@
+#include "hashsieve/decode.h"
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include <new>
+#include <string>
+
+namespace hashsieve {
+
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits) {
+  if (size == 0 || !data) return Status(StatusCode::kDecodeFailed, "empty file");
+  if (size > limits.max_bytes || size > size_t(INT32_MAX)) {
+    return Status(StatusCode::kImageTooLarge,
+                  "file has " + std::to_string(size) + " bytes; the limit is " + std::to_string(limits.max_bytes));
+  }
+  auto mat = std::make_shared<cv::Mat>();
+  try {
+    // OpenCV wants a non-const Mat header; it does not write through it.
+    const cv::Mat buf(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t*>(data));
+    *mat = cv::imdecode(buf, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+  } catch (const cv::Exception& e) {
+    return Status(StatusCode::kDecodeFailed, std::string("decoder error: ") + e.err);
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kImageTooLarge, "decoder ran out of memory");
+  } catch (...) {
+    return Status(StatusCode::kDecodeFailed, "decoder error");
+  }
+  if (mat->empty() || mat->type() != CV_8UC3) {
+    return Status(StatusCode::kDecodeFailed, "not a decodable image (corrupt, truncated or unsupported)");
+  }
+  DecodedImage out;
+  // OpenCV decodes to BGR; the hasher reads BGR directly, which saves a conversion pass.
+  out.pixels = ImageView{mat->data, mat->cols, mat->rows, mat->step[0], PixelFormat::kBGR8};
+  out.owner = std::move(mat);
+  return out;
+}
+
+}  // namespace hashsieve

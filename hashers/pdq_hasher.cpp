@@ -1,0 +1,166 @@
+// PDQ driver: luma -> tent filter (4 box passes) -> 64x64 decimation -> quality, DCT, bits.
+// Only the 64 sampled columns and rows of the last two passes are computed.
+#include "hashsieve/pdq.h"
+
+#include <string>
+#include <vector>
+
+#include "hashers/pdq_dct.h"
+#include "hashers/pdq_kernels.h"
+#include "hashers/pdq_luma.h"
+
+namespace hashsieve {
+namespace {
+
+constexpr int kMinSide = 5;
+constexpr int kCliSide = 512;
+
+// A float buffer with 32-byte aligned storage that only grows.
+class FloatBuffer {
+ public:
+  float* get(size_t n) {
+    if (n + 8 > storage_.size()) storage_.assign(n + 8, 0.0f);
+    auto addr = reinterpret_cast<uintptr_t>(storage_.data());
+    return storage_.data() + ((32 - addr % 32) % 32) / sizeof(float);
+  }
+
+ private:
+  std::vector<float> storage_;
+};
+
+Status check_image(const ImageView& img, uint64_t max_pixels) {
+  if (img.width < kMinSide || img.height < kMinSide) {
+    return Status(StatusCode::kImageTooSmall, "image is " + std::to_string(img.width) + "x" +
+                                                  std::to_string(img.height) +
+                                                  "; PDQ needs at least 5x5");
+  }
+  if (!img.data) return Status(StatusCode::kInvalidArgument, "image has no pixel data");
+  if (img.stride < size_t(img.width) * bytes_per_pixel(img.format))
+    return Status(StatusCode::kInvalidArgument, "image stride is smaller than a row");
+  if (uint64_t(img.width) * uint64_t(img.height) > max_pixels) {
+    return Status(StatusCode::kImageTooLarge, "image has " + std::to_string(uint64_t(img.width) * img.height) +
+                                                  " pixels; the limit is " + std::to_string(max_pixels));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+const char* dihedral_name(Dihedral d) noexcept {
+  static constexpr const char* kNames[] = {"orig", "rot90", "rot180", "rot270",
+                                           "flipx", "flipy", "flipp", "flipm"};
+  int i = static_cast<int>(d);
+  return (i >= 0 && i < kDihedralCount) ? kNames[i] : "unknown";
+}
+
+struct PdqHasher::Impl {
+  PdqOptions options;
+  const pdq::Kernels* kernels = nullptr;
+  FloatBuffer luma, pass1, pass3, scratch;
+
+  // The tent filter of an h x w luma image, sampled at the 64x64 decimation points.
+  // Clobbers `l` (reused as the second pass's output).
+  void filter_and_decimate(float* l, int h, int w, pdq::Block64& a) {
+    const int wx = (w + 127) / 128, wy = (h + 127) / 128;
+    int rows[64], cols[64];
+    pdq::decimation_indices(h, rows);
+    pdq::decimation_indices(w, cols);
+    const int max_side = std::max(w, h);
+    float* s = scratch.get(kernels->scratch_floats(max_side));
+    float* p1 = pass1.get(size_t(w) * h);
+    float* p3 = pass3.get(size_t(64) * h);
+    kernels->box_rows_transposed(l, h, w, wx, nullptr, 0, s, p1);   // rows       -> w x h
+    kernels->box_rows_transposed(p1, w, h, wy, nullptr, 0, s, l);   // columns    -> h x w
+    kernels->box_rows_transposed(l, h, w, wx, cols, 64, s, p3);     // rows, kept -> 64 x h
+    kernels->box_rows_transposed(p3, 64, h, wy, rows, 64, s, a.data());  // columns -> 64 x 64
+  }
+
+  Result<PdqResult> run(const ImageView& image) {
+    if (Status st = check_image(image, options.max_pixels); !st.ok()) return st;
+    int w = image.width, h = image.height;
+    float* l;
+    if (options.flavor == PdqFlavor::kCli512 && (w > kCliSide || h > kCliSide)) {
+      l = squash_luma_512(image);
+      w = h = kCliSide;
+    } else {
+      l = luma.get(size_t(w) * h);
+      kernels->luma(image, l);
+    }
+
+    PdqResult result;
+    pdq::Block64 a;
+    const bool exact64 = (w == 64 && h == 64);
+    if (exact64) {
+      // The reference skips filtering for the plain hash of a 64x64 input, but not for the
+      // dihedral hashes.
+      std::copy(l, l + 64 * 64, a.begin());
+      result.quality = pdq::pdq_quality(a);
+      result.hash = pdq::pdq_bits(pdq::pdq_dct(a));
+      if (!options.dihedral) return result;
+      filter_and_decimate(l, h, w, a);
+      result.dihedral = pdq::pdq_dihedral_bits(pdq::pdq_dct(a));
+      result.has_dihedral = true;
+      return result;
+    }
+    filter_and_decimate(l, h, w, a);
+    result.quality = pdq::pdq_quality(a);
+    const pdq::Dct16 b = pdq::pdq_dct(a);
+    if (options.dihedral) {
+      result.dihedral = pdq::pdq_dihedral_bits(b);
+      result.hash = result.dihedral[0];
+      result.has_dihedral = true;
+    } else {
+      result.hash = pdq::pdq_bits(b);
+    }
+    return result;
+  }
+
+  // The reference CLI's nearest-neighbour squash to 512x512, applied to luma (a per-pixel
+  // function, so squashing pixels first gives the same floats).
+  float* squash_luma_512(const ImageView& image) {
+    float* l = luma.get(size_t(kCliSide) * kCliSide);
+    const pdq::ChannelOrder o = pdq::channel_order(image.format);
+    int src_x[kCliSide];
+    for (int x = 0; x < kCliSide; ++x) src_x[x] = static_cast<int>(double(x) * image.width / kCliSide);
+    for (int y = 0; y < kCliSide; ++y) {
+      const int sy = static_cast<int>(double(y) * image.height / kCliSide);
+      const uint8_t* row = image.data + size_t(sy) * image.stride;
+      for (int x = 0; x < kCliSide; ++x) {
+        const uint8_t* p = row + size_t(src_x[x]) * o.bpp;
+        l[y * kCliSide + x] = pdq::luma_of(p[o.r], p[o.g], p[o.b]);
+      }
+    }
+    return l;
+  }
+};
+
+PdqHasher::PdqHasher() : impl_(std::make_unique<Impl>()) {
+  auto level = resolve_simd_level(SimdLevel::kAuto);
+  impl_->options.simd = level.ok() ? *level : SimdLevel::kScalar;
+  impl_->kernels = &pdq::kernels_for(impl_->options.simd);
+}
+
+PdqHasher::PdqHasher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+PdqHasher::PdqHasher(PdqHasher&&) noexcept = default;
+PdqHasher& PdqHasher::operator=(PdqHasher&&) noexcept = default;
+PdqHasher::~PdqHasher() = default;
+
+Result<PdqHasher> PdqHasher::Create(const PdqOptions& options) {
+  auto level = resolve_simd_level(options.simd);
+  if (!level.ok()) return level.status();
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  impl->options.simd = *level;
+  impl->kernels = &pdq::kernels_for(*level);
+  return PdqHasher(std::move(impl));
+}
+
+Result<PdqResult> PdqHasher::hash(const ImageView& image) {
+  if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
+  return impl_->run(image);
+}
+
+const PdqOptions& PdqHasher::options() const noexcept { return impl_->options; }
+SimdLevel PdqHasher::simd_level() const noexcept { return impl_->options.simd; }
+
+}  // namespace hashsieve

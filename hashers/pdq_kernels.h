@@ -1,0 +1,42 @@
+// The PDQ hot loops, one table per SIMD level. Every level must produce bit-identical floats:
+// SIMD kernels vectorize across independent rows/columns and keep each output's own order of
+// float operations (the scalar kernels are the oracle).
+#pragma once
+
+#include <cstddef>
+
+#include "hashsieve/image.h"
+#include "hashsieve/simd.h"
+
+namespace hashsieve::pdq {
+
+struct Kernels {
+  SimdLevel level;
+
+  // Luma of every pixel, row-major into out (height x width):
+  // Y = (0.299f*R + 0.587f*G) + 0.114f*B in float32.
+  void (*luma)(const ImageView& image, float* out);
+
+  // One PDQ box pass along each row of `in` (rows x cols, row-major), written transposed:
+  // out[c * rows + r] = box(row r)[c]. With keep != nullptr only the nkeep columns keep[k]
+  // (non-decreasing) are written, compactly: out[k * rows + r] = box(row r)[keep[k]].
+  // `scratch` holds at least scratch_floats(cols) floats, 32-byte aligned.
+  void (*box_rows_transposed)(const float* in, int rows, int cols, int window, const int* keep,
+                              int nkeep, float* scratch, float* out);
+  size_t (*scratch_floats)(int cols);
+};
+
+const Kernels& scalar_kernels();
+// Null when the build has no AVX2 kernels; does not check the CPU.
+const Kernels* avx2_kernels();
+// The kernels for a resolved level (not kAuto).
+const Kernels& kernels_for(SimdLevel level);
+
+// The reference's one-dimensional box filter over n samples at `stride` with window w
+// (spec step 3), for every output. The oracle of the kernels' tests.
+void box1d_reference(const float* in, float* out, int n, size_t stride, int window);
+
+// floor((i + 0.5) * n / 64) in double, for i in 0..63: the 64 sampled rows or columns.
+void decimation_indices(int n, int out[64]);
+
+}  // namespace hashsieve::pdq

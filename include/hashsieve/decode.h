@@ -1,0 +1,33 @@
+// Image decoding for hashing: bytes in memory -> RGB8 pixels, with limits checked before any
+// pixel is decoded so that decompression bombs are refused cheaply.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "hashsieve/image.h"
+#include "hashsieve/status.h"
+
+namespace hashsieve {
+
+struct DecodeLimits {
+  size_t max_bytes = size_t{256} << 20;  // 256 MiB of encoded input
+  uint32_t max_width = 65500;
+  uint32_t max_height = 65500;
+  uint64_t max_pixels = 100'000'000;  // 100 MP: ~300 MB of RGB plus ~800 MB of hasher scratch
+};
+
+// Decoded pixels (BGR8 or RGB8, see view().format), released with the last copy of this object.
+struct DecodedImage {
+  std::shared_ptr<const void> owner;  // keeps the pixel memory alive
+  ImageView pixels;
+  const ImageView& view() const noexcept { return pixels; }
+};
+
+// Decodes like the PDQ vectors do (OpenCV, EXIF orientation ignored, alpha dropped, gray
+// expanded, 16-bit reduced to 8). Errors: kImageTooLarge (a limit), kDecodeFailed (not an
+// image, corrupt, truncated, unsupported format).
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits = {});
+
+}  // namespace hashsieve

@@ -1,0 +1,62 @@
+// PDQ perceptual hashing, bit-identical to the reference implementation (see README, "PDQ").
+#pragma once
+
+#include <array>
+#include <memory>
+
+#include "hashsieve/hash256.h"
+#include "hashsieve/image.h"
+#include "hashsieve/simd.h"
+#include "hashsieve/status.h"
+
+namespace hashsieve {
+
+enum class PdqFlavor {
+  kFullRes,  // canonical: hash at the decoded size (what hash lists contain)
+  kCli512,   // the reference CLI's flavour: images over 512 on a side squashed to 512x512 first
+};
+
+// The eight dihedral transforms, in the order every PDQ tool uses.
+enum class Dihedral { kOrig, kRot90, kRot180, kRot270, kFlipX, kFlipY, kFlipPlus1, kFlipMinus1 };
+inline constexpr int kDihedralCount = 8;
+// "orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp", "flipm".
+const char* dihedral_name(Dihedral d) noexcept;
+
+struct PdqOptions {
+  PdqFlavor flavor = PdqFlavor::kFullRes;
+  SimdLevel simd = SimdLevel::kAuto;
+  bool dihedral = false;  // also compute the 8 dihedral hashes (cheap: no re-hashing)
+  // Refuse larger images (the hasher needs ~8 bytes of scratch per pixel).
+  uint64_t max_pixels = uint64_t{1} << 30;
+};
+
+struct PdqResult {
+  Hash256 hash;
+  int quality = 0;  // 0..100; lists discard hashes under 50
+  bool has_dihedral = false;
+  std::array<Hash256, kDihedralCount> dihedral{};  // indexed by Dihedral; [kOrig] is the filtered hash
+};
+
+// Computes PDQ hashes. Holds scratch buffers, so one object per thread; hash() is not
+// re-entrant. Images under 5x5 are kImageTooSmall (never a zero hash).
+class PdqHasher {
+ public:
+  PdqHasher();  // full resolution, best SIMD level, no dihedral
+  static Result<PdqHasher> Create(const PdqOptions& options);
+
+  PdqHasher(PdqHasher&&) noexcept;
+  PdqHasher& operator=(PdqHasher&&) noexcept;
+  ~PdqHasher();
+
+  Result<PdqResult> hash(const ImageView& image);
+
+  const PdqOptions& options() const noexcept;
+  SimdLevel simd_level() const noexcept;  // the level actually running
+
+ private:
+  struct Impl;
+  explicit PdqHasher(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hashsieve
