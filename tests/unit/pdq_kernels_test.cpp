@@ -1,0 +1,105 @@
+// Each SIMD kernel against the scalar oracle, bit for bit, on random sizes 1..600 per side.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "hashers/pdq_kernels.h"
+
+namespace hashsieve::pdq {
+namespace {
+
+std::vector<const Kernels*> simd_kernels() {
+  std::vector<const Kernels*> out;
+  if (simd_level_available(SimdLevel::kAvx2)) out.push_back(avx2_kernels());
+  return out;
+}
+
+bool same_bits(const float* a, const float* b, size_t n) { return std::memcmp(a, b, n * sizeof(float)) == 0; }
+
+std::vector<float> aligned_scratch(const Kernels& k, int cols) { return std::vector<float>(k.scratch_floats(cols) + 8); }
+float* align32(std::vector<float>& v) {
+  auto addr = reinterpret_cast<uintptr_t>(v.data());
+  return v.data() + ((32 - addr % 32) % 32) / sizeof(float);
+}
+
+TEST(PdqKernels, ScalarBoxPassFollowsTheReferenceOneDimensionalFilter) {
+  std::mt19937 rng(1);
+  for (int iter = 0; iter < 200; ++iter) {
+    const int rows = 1 + rng() % 40, cols = 1 + rng() % 600;
+    const int window = 1 + rng() % cols;
+    std::vector<float> in(size_t(rows) * cols), expect(size_t(rows) * cols), got(size_t(rows) * cols);
+    for (auto& v : in) v = float(rng() % 25600) / 100.0f;
+    for (int r = 0; r < rows; ++r) box1d_reference(in.data() + size_t(r) * cols, expect.data() + size_t(r) * cols, cols, 1, window);
+    scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, nullptr, got.data());
+    for (int r = 0; r < rows; ++r)
+      for (int c = 0; c < cols; ++c)
+        ASSERT_EQ(got[size_t(c) * rows + r], expect[size_t(r) * cols + c]) << rows << "x" << cols << " w" << window;
+  }
+}
+
+TEST(PdqKernels, BoxPassesAgreeWithScalarOnRandomSizes) {
+  auto levels = simd_kernels();
+  if (levels.empty()) GTEST_SKIP() << "no SIMD kernels on this CPU/build";
+  std::mt19937 rng(2);
+  for (const Kernels* k : levels) {
+    for (int iter = 0; iter < 300; ++iter) {
+      const int rows = 1 + rng() % 600, cols = 1 + rng() % 600;
+      const int window = iter % 3 == 0 ? (cols + 127) / 128 : 1 + rng() % cols;
+      std::vector<float> in(size_t(rows) * cols);
+      for (auto& v : in) v = float(rng() % 25600) / 100.0f;
+      std::vector<float> a(in.size()), b(in.size());
+      auto sa = aligned_scratch(scalar_kernels(), cols), sb = aligned_scratch(*k, cols);
+      scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sa), a.data());
+      k->box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sb), b.data());
+      ASSERT_TRUE(same_bits(a.data(), b.data(), a.size())) << rows << "x" << cols << " w" << window;
+
+      int keep[64];
+      decimation_indices(cols, keep);
+      std::vector<float> ka(size_t(64) * rows), kb(size_t(64) * rows);
+      scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, keep, 64, align32(sa), ka.data());
+      k->box_rows_transposed(in.data(), rows, cols, window, keep, 64, align32(sb), kb.data());
+      ASSERT_TRUE(same_bits(ka.data(), kb.data(), ka.size())) << "kept " << rows << "x" << cols;
+      for (int j = 0; j < 64; ++j)  // the kept columns are the full pass's columns
+        ASSERT_TRUE(same_bits(ka.data() + size_t(j) * rows, a.data() + size_t(keep[j]) * rows, rows));
+    }
+  }
+}
+
+TEST(PdqKernels, LumaAgreesWithScalarForEveryPixelFormat) {
+  auto levels = simd_kernels();
+  if (levels.empty()) GTEST_SKIP() << "no SIMD kernels on this CPU/build";
+  std::mt19937 rng(3);
+  for (const Kernels* k : levels) {
+    for (PixelFormat f : {PixelFormat::kRGB8, PixelFormat::kBGR8, PixelFormat::kRGBA8, PixelFormat::kBGRA8,
+                          PixelFormat::kGray8}) {
+      for (int iter = 0; iter < 40; ++iter) {
+        const int w = 1 + rng() % 600, h = 1 + rng() % 60;
+        const size_t stride = size_t(w) * bytes_per_pixel(f) + rng() % 5;
+        std::vector<uint8_t> px(stride * h);  // exactly sized: catches reads past the last row
+        for (auto& v : px) v = uint8_t(rng());
+        ImageView img{px.data(), w, h, stride, f};
+        std::vector<float> a(size_t(w) * h), b(size_t(w) * h);
+        scalar_kernels().luma(img, a.data());
+        k->luma(img, b.data());
+        ASSERT_TRUE(same_bits(a.data(), b.data(), a.size())) << int(f) << " " << w << "x" << h;
+      }
+    }
+  }
+}
+
+TEST(PdqKernels, DecimationIndicesSampleCellCentres) {
+  int idx[64];
+  decimation_indices(64, idx);
+  for (int i = 0; i < 64; ++i) EXPECT_EQ(idx[i], i);
+  decimation_indices(31, idx);
+  EXPECT_EQ(idx[0], 0);
+  EXPECT_EQ(idx[63], 30);
+  decimation_indices(4000, idx);
+  EXPECT_EQ(idx[0], 31);   // floor(0.5 * 4000 / 64)
+  EXPECT_EQ(idx[63], 3968);
+}
+
+}  // namespace
+}  // namespace hashsieve::pdq
