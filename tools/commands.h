@@ -4,5 +4,6 @@
 namespace hashsieve::cli {
 
 // Each returns the process exit status. argv[0] is the subcommand name.
+int run_hash(int argc, char** argv);
 
 }  // namespace hashsieve::cli

@@ -19,6 +19,7 @@ int run_version(int, char**) {
 }
 
 constexpr Command kCommands[] = {
+    {"hash", hashsieve::cli::run_hash, "compute PDQ hashes of image files"},
     {"version", run_version, "print the version"},
 };
 

@@ -1,0 +1,16 @@
+// Quoting for report output: JSON strings and CSV fields that stay valid whatever bytes a path holds.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace hashsieve {
+
+// A JSON string literal, quotes included. Control characters are escaped and bytes that are
+// not valid UTF-8 become U+FFFD, so every line of a JSONL report parses.
+std::string json_quote(std::string_view s);
+
+// An RFC 4180 field: quoted (with "" for ") only when it holds a comma, quote, CR or LF.
+std::string csv_field(std::string_view s);
+
+}  // namespace hashsieve
