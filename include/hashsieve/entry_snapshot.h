@@ -1,0 +1,52 @@
+// A consistent copy of the active entries of some lists, laid out compactly: the input of HashIndex.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hashsieve/hash256.h"
+
+namespace hashsieve {
+
+// Entry ids held compactly: the bytes back to back, a length byte per entry and an offset every
+// 16 entries (about 1.3 bytes per entry besides the text).
+class EntryIdTable {
+ public:
+  void reserve(size_t entries, size_t bytes);
+  // `id` must be at most 255 bytes (the store guarantees it).
+  void push_back(std::string_view id);
+  std::string_view get(size_t i) const noexcept;
+  size_t size() const noexcept { return lengths_.size(); }
+  size_t memory_bytes() const noexcept;
+
+ private:
+  static constexpr size_t kBlock = 16;
+  std::string chars_;
+  std::vector<uint8_t> lengths_;
+  std::vector<uint64_t> block_offsets_;
+};
+
+struct SnapshotList {
+  uint32_t list_id = 0;
+  std::string name;
+  int default_radius = 31;
+  std::string source;
+  uint32_t first = 0;  // this list's entries are ordinals [first, first + count)
+  uint32_t count = 0;
+};
+
+// Entries are grouped by list (lists in name order) and ordered by entry id within a list, so an
+// ordinal is a deterministic position.
+struct EntrySnapshot {
+  std::vector<SnapshotList> lists;
+  std::vector<Hash256> hashes;
+  EntryIdTable entry_ids;
+
+  size_t size() const noexcept { return hashes.size(); }
+  // Appends an entry to the last list in `lists` (whose count it bumps).
+  void add(const Hash256& h, std::string_view entry_id);
+};
+
+}  // namespace hashsieve

@@ -1,0 +1,72 @@
+// Exact Hamming search over an immutable generation of list entries: every entry within the
+// radius, 100% recall. Two structures give the same answers: a flat scan and multi-index hashing.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "hashsieve/entry_snapshot.h"
+#include "hashsieve/hash256.h"
+#include "hashsieve/status.h"
+
+namespace hashsieve {
+
+enum class IndexKind {
+  kFlat,        // scan every entry; no memory beyond the hashes
+  kMultiIndex,  // 12 x 21-bit chunk tables; falls back to the scan per query when it would not pay
+};
+
+struct IndexOptions {
+  IndexKind kind = IndexKind::kMultiIndex;
+  bool parallel_build = true;  // build tables in TBB tasks (the caller's arena)
+};
+
+struct SearchOptions {
+  // Radius for every list; < 0 means each list's default radius. 0..256.
+  int radius = -1;
+  // Optional per-list radius, indexed like HashIndex::lists(); overrides `radius` where >= 0.
+  std::vector<int> list_radius;
+  // Scan every entry with no early exit (the time does not depend on where the list's hashes
+  // are), for callers who must not reveal the list through timing.
+  bool constant_time = false;
+  // Search the queries in TBB tasks.
+  bool parallel = true;
+};
+
+struct Match {
+  uint32_t query = 0;     // index into the query array
+  uint32_t entry = 0;     // ordinal in the index; see list_of() / entry_id()
+  int32_t distance = 0;
+  friend bool operator==(const Match& a, const Match& b) {
+    return a.query == b.query && a.entry == b.entry && a.distance == b.distance;
+  }
+};
+
+// Immutable after Build: all const methods are safe to call from many threads at once.
+class HashIndex {
+ public:
+  static Result<std::unique_ptr<HashIndex>> Build(EntrySnapshot snapshot, const IndexOptions& options = {});
+  virtual ~HashIndex() = default;
+
+  // Every (query, entry) pair within the radius, sorted by query, then distance, then entry.
+  virtual Result<std::vector<Match>> search(const Hash256* queries, size_t n,
+                                            const SearchOptions& options = {}) const = 0;
+
+  virtual IndexKind kind() const noexcept = 0;
+  virtual size_t size() const noexcept = 0;
+  virtual const std::vector<SnapshotList>& lists() const noexcept = 0;
+  // The list holding an entry (index into lists()).
+  virtual size_t list_of(uint32_t entry) const noexcept = 0;
+  virtual std::string_view entry_id(uint32_t entry) const noexcept = 0;
+  virtual const Hash256& hash(uint32_t entry) const noexcept = 0;
+  // Bytes held by hashes + search tables, and by the entry-id table.
+  virtual size_t index_bytes() const noexcept = 0;
+  virtual size_t entry_id_bytes() const noexcept = 0;
+
+ protected:
+  HashIndex() = default;
+};
+
+}  // namespace hashsieve

@@ -1,0 +1,36 @@
+#include "hashsieve/entry_snapshot.h"
+
+namespace hashsieve {
+
+void EntryIdTable::reserve(size_t entries, size_t bytes) {
+  lengths_.reserve(entries);
+  block_offsets_.reserve(entries / kBlock + 1);
+  chars_.reserve(bytes);
+}
+
+void EntryIdTable::push_back(std::string_view id) {
+  if (lengths_.size() % kBlock == 0) block_offsets_.push_back(chars_.size());
+  if (id.size() > 255) id = id.substr(0, 255);
+  lengths_.push_back(uint8_t(id.size()));
+  chars_.append(id);
+}
+
+std::string_view EntryIdTable::get(size_t i) const noexcept {
+  if (i >= lengths_.size()) return {};
+  size_t block = i / kBlock;
+  size_t off = block_offsets_[block];
+  for (size_t k = block * kBlock; k < i; ++k) off += lengths_[k];
+  return std::string_view(chars_.data() + off, lengths_[i]);
+}
+
+size_t EntryIdTable::memory_bytes() const noexcept {
+  return chars_.capacity() + lengths_.capacity() + block_offsets_.capacity() * sizeof(uint64_t);
+}
+
+void EntrySnapshot::add(const Hash256& h, std::string_view entry_id) {
+  hashes.push_back(h);
+  entry_ids.push_back(entry_id);
+  if (!lists.empty()) ++lists.back().count;
+}
+
+}  // namespace hashsieve

@@ -1,0 +1,48 @@
+// Multi-index hashing: 12 chunks of 21 bits (252 of the 256 bits), each a CSR table from chunk
+// value to the ordinals holding it.
+//
+// Why exact: if d(q, x) <= r and chunk thresholds t_c satisfy sum(t_c + 1) >= r + 1, then some
+// chunk c has d_c(q, x) <= t_c (generalised pigeonhole; unindexed bits only lower the chunk sum).
+// Probing every value within t_c of the query's chunk c therefore finds every match. An entry
+// found through several chunks is reported only through the first qualifying one, so there is no
+// dedupe set. 21-bit chunks keep a direct-indexed offset table small (8 MiB per chunk) while r=31
+// needs only thresholds 2 and 1 (~2,000 probes, ~0.1% of the entries as candidates).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "hashsieve/hash256.h"
+#include "hashsieve/hash_index.h"
+
+namespace hashsieve::detail {
+
+class MultiIndex {
+ public:
+  static constexpr int kChunks = 12;
+  static constexpr int kChunkBits = 21;
+  static constexpr int kMaxThreshold = 5;
+
+  MultiIndex(const Hash256* hashes, uint32_t n, bool parallel);
+
+  struct Scratch {
+    std::vector<uint32_t> probe_values;
+    std::vector<uint64_t> candidates;  // ordinal << 8 | chunk
+  };
+
+  // Appends the matches of one query within `radius` to out. Returns false (appending nothing)
+  // when a flat scan would be cheaper or the radius is beyond the tables; the caller scans then.
+  bool search(const Hash256& query, uint32_t query_id, int radius, bool allow_fallback, Scratch* scratch,
+              std::vector<Match>* out) const;
+
+  size_t memory_bytes() const noexcept;
+
+ private:
+  const Hash256* hashes_;
+  uint32_t n_;
+  std::vector<uint32_t> offsets_[kChunks];  // 2^21 + 1 each
+  std::vector<uint32_t> ordinals_[kChunks];
+};
+
+}  // namespace hashsieve::detail
