@@ -3,6 +3,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include <algorithm>
 #include <new>
 #include <string>
 
@@ -25,9 +26,19 @@ Status check_dimensions(uint32_t w, uint32_t h, const DecodeLimits& limits) {
   return Status::Ok();
 }
 
+// The reduced-scale flag for a JPEG: the largest of 1/8, 1/4, 1/2 that keeps the shorter side
+// at least kFastMinSide; 0 when no reduction fits.
+int reduced_jpeg_flag(const ImageHeader& h) {
+  const uint32_t shorter = std::min(h.width, h.height);
+  if (shorter >= 8u * kFastMinSide) return cv::IMREAD_REDUCED_COLOR_8;
+  if (shorter >= 4u * kFastMinSide) return cv::IMREAD_REDUCED_COLOR_4;
+  if (shorter >= 2u * kFastMinSide) return cv::IMREAD_REDUCED_COLOR_2;
+  return 0;
+}
+
 }  // namespace
 
-Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits) {
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode) {
   if (size == 0 || !data) return Status(StatusCode::kDecodeFailed, "empty file");
   if (size > limits.max_bytes || size > size_t(INT32_MAX)) {
     return Status(StatusCode::kImageTooLarge,
@@ -38,11 +49,15 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   if (!header.ok()) return header.status();
   if (Status st = check_dimensions(header->width, header->height, limits); !st.ok()) return st;
 
+  int flags = cv::IMREAD_COLOR;
+  if (mode == DecodeMode::kFastJpeg && header->format == ImageFormat::kJpeg) {
+    if (int reduced = reduced_jpeg_flag(*header)) flags = reduced;
+  }
   auto mat = std::make_shared<cv::Mat>();
   try {
     // OpenCV wants a non-const Mat header; it does not write through it.
     const cv::Mat buf(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t*>(data));
-    *mat = cv::imdecode(buf, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+    *mat = cv::imdecode(buf, flags | cv::IMREAD_IGNORE_ORIENTATION);
   } catch (const cv::Exception& e) {
     return Status(StatusCode::kDecodeFailed, std::string("decoder error: ") + e.err);
   } catch (const std::bad_alloc&) {
@@ -57,6 +72,7 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   DecodedImage out;
   // OpenCV decodes to BGR; the hasher reads BGR directly, which saves a conversion pass.
   out.pixels = ImageView{mat->data, mat->cols, mat->rows, mat->step[0], PixelFormat::kBGR8};
+  out.reduced = flags != cv::IMREAD_COLOR;
   out.owner = std::move(mat);
   return out;
 }

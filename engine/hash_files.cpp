@@ -1,14 +1,12 @@
 #include "hashsieve/hash_files.h"
 
 #include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/parallel_pipeline.h>
-#include <oneapi/tbb/task_arena.h>
 #include <opencv2/core.hpp>
 
-#include <algorithm>
 #include <optional>
 
-#include "engine/file_bytes.h"
+#include "engine/image_hashing.h"
+#include "engine/ordered_pipeline.h"
 
 namespace hashsieve {
 
@@ -16,67 +14,36 @@ Status hash_files(const std::function<bool(FileInput& input)>& next,
                   const std::function<void(const HashedFile&)>& sink, const HashFilesOptions& options) {
   auto probe = PdqHasher::Create(options.pdq);
   if (!probe.ok()) return probe.status();
-  const int threads = options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
-  const int in_flight = options.max_in_flight > 0 ? options.max_in_flight : 2 * threads;
   // Parallelism is per image; OpenCV's own pool would only oversubscribe the cores.
   cv::setNumThreads(1);
-
   // One hasher (and its scratch buffers) per worker thread.
   tbb::enumerable_thread_specific<std::optional<PdqHasher>> hashers;
   uint64_t index = 0;
-  bool done = false;
-  tbb::task_arena arena(threads);
-  arena.execute([&] {
-    tbb::parallel_pipeline(
-        size_t(in_flight),
-        tbb::make_filter<void, HashedFile*>(
-            tbb::filter_mode::serial_in_order,
-            [&](tbb::flow_control& fc) -> HashedFile* {
-              FileInput input;
-              if (done || !next(input)) {
-                done = true;
-                fc.stop();
-                return nullptr;
-              }
-              auto* item = new HashedFile;
-              item->index = index++;
-              item->path = std::move(input.path);
-              item->status = std::move(input.error);
-              return item;
-            }) &
-            tbb::make_filter<HashedFile*, HashedFile*>(
-                tbb::filter_mode::parallel,
-                [&](HashedFile* item) {
-                  if (!item->status.ok()) return item;
-                  auto& slot = hashers.local();
-                  if (!slot) slot.emplace(std::move(*PdqHasher::Create(options.pdq)));
-                  auto bytes = read_file_bytes(item->path, options.limits.max_bytes);
-                  if (!bytes.ok()) {
-                    item->status = bytes.status();
-                    return item;
-                  }
-                  auto img = decode_image(bytes->data(), bytes->size(), options.limits);
-                  bytes->clear();
-                  bytes->shrink_to_fit();  // release the encoded bytes before hashing
-                  if (!img.ok()) {
-                    item->status = img.status();
-                    return item;
-                  }
-                  item->width = img->view().width;
-                  item->height = img->view().height;
-                  auto r = slot->hash(img->view());
-                  if (r.ok()) {
-                    item->pdq = *r;
-                  } else {
-                    item->status = r.status();
-                  }
-                  return item;
-                }) &
-            tbb::make_filter<HashedFile*, void>(tbb::filter_mode::serial_in_order, [&](HashedFile* item) {
-              std::unique_ptr<HashedFile> owned(item);
-              sink(*owned);
-            }));
-  });
+
+  run_ordered_pipeline<HashedFile>(
+      options.threads, options.max_in_flight,
+      [&](HashedFile& item) {
+        FileInput input;
+        if (!next(input)) return false;
+        item.index = index++;
+        item.path = std::move(input.path);
+        item.status = std::move(input.error);
+        return true;
+      },
+      [&](HashedFile& item) {
+        if (!item.status.ok()) return;
+        auto& slot = hashers.local();
+        if (!slot) slot.emplace(*PdqHasher::Create(options.pdq));
+        auto r = hash_image_file(item.path, options.limits, DecodeMode::kExact, *slot);
+        if (!r.ok()) {
+          item.status = r.status();
+          return;
+        }
+        item.pdq = r->pdq;
+        item.width = r->width;
+        item.height = r->height;
+      },
+      [&](HashedFile& item) { sink(item); });
   return Status::Ok();
 }
 

@@ -20,6 +20,7 @@ int run_version(int, char**) {
 
 constexpr Command kCommands[] = {
     {"hash", hashsieve::cli::run_hash, "compute PDQ hashes of image files"},
+    {"scan", hashsieve::cli::run_scan, "scan images against the hash lists and report matches"},
     {"version", run_version, "print the version"},
 };
 

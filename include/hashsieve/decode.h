@@ -18,16 +18,27 @@ struct DecodeLimits {
   uint64_t max_pixels = 100'000'000;  // 100 MP: ~300 MB of RGB plus ~800 MB of hasher scratch
 };
 
+enum class DecodeMode {
+  kExact,  // full size: the canonical PDQ input
+  // JPEGs decoded at 1/2, 1/4 or 1/8 scale in the DCT domain, keeping the shorter side at least
+  // kFastMinSide pixels. Several times faster; the hash is close to, not equal to, the canonical
+  // one, so results must be labelled non-canonical. Other formats decode exactly.
+  kFastJpeg,
+};
+inline constexpr int kFastMinSide = 256;
+
 // Decoded pixels (BGR8 or RGB8, see view().format), released with the last copy of this object.
 struct DecodedImage {
   std::shared_ptr<const void> owner;  // keeps the pixel memory alive
   ImageView pixels;
+  bool reduced = false;  // decoded at a reduced scale (DecodeMode::kFastJpeg): not canonical
   const ImageView& view() const noexcept { return pixels; }
 };
 
 // Decodes like the PDQ vectors do (OpenCV, EXIF orientation ignored, alpha dropped, gray
 // expanded, 16-bit reduced to 8). Errors: kImageTooLarge (a limit), kDecodeFailed (not an
 // image, corrupt, truncated, unsupported format).
-Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits = {});
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits = {},
+                                  DecodeMode mode = DecodeMode::kExact);
 
 }  // namespace hashsieve

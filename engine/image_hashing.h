@@ -1,0 +1,25 @@
+// bytes -> limits -> decode -> PDQ, the per-item work shared by `hash` and `scan`.
+#pragma once
+
+#include <string>
+
+#include "hashsieve/decode.h"
+#include "hashsieve/pdq.h"
+
+namespace hashsieve {
+
+struct HashedImage {
+  PdqResult pdq;
+  int width = 0, height = 0;  // as decoded (reduced in fast mode)
+  bool reduced = false;       // decoded at reduced scale: not the canonical hash
+};
+
+Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const DecodeLimits& limits,
+                                     DecodeMode mode, PdqHasher& hasher);
+
+// Reads the file (refusing oversize files unread), hashes it, and frees the bytes and pixels
+// before returning: nothing of the image outlives the call.
+Result<HashedImage> hash_image_file(const std::string& path, const DecodeLimits& limits, DecodeMode mode,
+                                    PdqHasher& hasher);
+
+}  // namespace hashsieve

@@ -1,0 +1,49 @@
+// The engine's one pipeline shape: a serial source, parallel per-item work, a serial in-order
+// sink, with a bounded number of items in flight (so memory is bounded whatever the queue length).
+#pragma once
+
+#include <oneapi/tbb/parallel_pipeline.h>
+#include <oneapi/tbb/task_arena.h>
+
+#include <memory>
+
+namespace hashsieve {
+
+inline int resolve_threads(int requested) {
+  return requested > 0 ? requested : tbb::this_task_arena::max_concurrency();
+}
+
+// next(Item&) -> bool fills the next item (false at the end); work(Item&) runs in parallel;
+// sink(Item&) sees the items in source order, one at a time.
+template <typename Item, typename Next, typename Work, typename Sink>
+void run_ordered_pipeline(int threads, int max_in_flight, Next&& next, Work&& work, Sink&& sink) {
+  threads = resolve_threads(threads);
+  const size_t tokens = size_t(max_in_flight > 0 ? max_in_flight : 2 * threads);
+  bool done = false;
+  tbb::task_arena arena(threads);
+  arena.execute([&] {
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Item*>(tbb::filter_mode::serial_in_order,
+                                      [&](tbb::flow_control& fc) -> Item* {
+                                        auto item = std::make_unique<Item>();
+                                        if (done || !next(*item)) {
+                                          done = true;
+                                          fc.stop();
+                                          return nullptr;
+                                        }
+                                        return item.release();
+                                      }) &
+            tbb::make_filter<Item*, Item*>(tbb::filter_mode::parallel,
+                                           [&](Item* item) {
+                                             work(*item);
+                                             return item;
+                                           }) &
+            tbb::make_filter<Item*, void>(tbb::filter_mode::serial_in_order, [&](Item* item) {
+              std::unique_ptr<Item> owned(item);
+              sink(*owned);
+            }));
+  });
+}
+
+}  // namespace hashsieve

@@ -1,0 +1,68 @@
+#include "engine/scan_report.h"
+
+#include "engine/text_escape.h"
+
+namespace hashsieve {
+namespace {
+
+struct Fields {
+  std::string outcome, list, entry_id, distance, transform, quality, generation, canonical, pdq, error;
+};
+
+std::string jsonl_line(const std::string& path, const Fields& f) {
+  std::string s = "{\"path\":" + json_quote(path) + ",\"outcome\":\"" + f.outcome + "\"";
+  if (!f.list.empty()) {
+    s += ",\"list\":" + json_quote(f.list) + ",\"entry_id\":" + json_quote(f.entry_id) + ",\"distance\":" +
+         f.distance + ",\"transform\":\"" + f.transform + "\"";
+  }
+  if (!f.quality.empty()) s += ",\"quality\":" + f.quality;
+  if (!f.generation.empty()) s += ",\"generation\":" + f.generation;
+  if (!f.canonical.empty()) s += ",\"canonical\":" + f.canonical;
+  if (!f.pdq.empty()) s += ",\"pdq\":\"" + f.pdq + "\"";
+  if (!f.error.empty()) s += ",\"error\":" + json_quote(f.error);
+  return s + "}\n";
+}
+
+std::string csv_line(const std::string& path, const Fields& f) {
+  return csv_field(path) + "," + f.outcome + "," + csv_field(f.list) + "," + csv_field(f.entry_id) + "," +
+         f.distance + "," + f.transform + "," + f.quality + "," + f.generation + "," + f.canonical + "," + f.pdq +
+         "," + csv_field(f.error) + "\n";
+}
+
+}  // namespace
+
+std::string scan_report_header(const ReportOptions& options) {
+  if (options.format != ReportFormat::kCsv) return "";
+  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error\n";
+}
+
+std::string format_scan_result(const ScanResult& r, const ReportOptions& options) {
+  const bool report_it = r.outcome != ScanOutcome::kNoMatch || options.emit_hashes;
+  if (!report_it) return "";
+  Fields base;
+  base.outcome = scan_outcome_name(r.outcome);
+  if (r.outcome == ScanOutcome::kError) {
+    base.error = r.status.to_string();
+  } else {
+    base.quality = std::to_string(r.quality);
+    if (r.reduced) base.canonical = "false";
+    if (options.emit_hashes) base.pdq = to_hex(r.hash);
+  }
+  if (r.outcome == ScanOutcome::kMatch || r.outcome == ScanOutcome::kNoMatch) base.generation = std::to_string(r.generation);
+  auto line = [&](const Fields& f) {
+    return options.format == ReportFormat::kCsv ? csv_line(r.path, f) : jsonl_line(r.path, f);
+  };
+  if (r.matches.empty()) return line(base);
+  std::string out;
+  for (const ScanMatch& m : r.matches) {
+    Fields f = base;
+    f.list = m.list;
+    f.entry_id = m.entry_id;
+    f.distance = std::to_string(m.distance);
+    f.transform = dihedral_name(m.transform);
+    out += line(f);
+  }
+  return out;
+}
+
+}  // namespace hashsieve

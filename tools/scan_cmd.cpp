@@ -1,0 +1,293 @@
+// `hashsieve scan`: the main job. Upload files in, a report of what matches known lists out.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "engine/scan_report.h"
+#include "hashsieve/hash_store.h"
+#include "hashsieve/scanner.h"
+#include "tools/args.h"
+#include "tools/commands.h"
+#include "tools/exit_codes.h"
+#include "tools/input_paths.h"
+#include "tools/scan_state.h"
+
+namespace hashsieve::cli {
+namespace {
+
+constexpr const char* kUsage = R"(usage: hashsieve scan [options] PATH...
+
+Hashes every image (files, directories walked recursively in sorted order, --files-from) with PDQ,
+its eight rotations and mirrors included, and reports those that match the store's hash lists.
+
+options:
+  --db DIR               hash-list database (default ./hashsieve.db)
+  --lists A,B            lists to match (default: all)
+  --radius R             match radius 0..256 for every list (default: each list's own)
+  --list-radius NAME=R   radius for one list (repeatable)
+  --allow FILE           entries never to report, one "list,entry_id" a line (e.g. confirmed false positives)
+  --min-quality Q        items scoring below are reported as low_quality and not matched (default 50)
+  --match-low-quality    match them anyway
+  --no-dihedral          match the image as uploaded only
+  --fast                 decode large JPEGs at reduced scale: faster, results marked "canonical":false
+  --emit-hashes          also report non-matching items, and every item's hash
+  --format jsonl|csv     report format (default jsonl)
+  --report FILE          write the report to FILE instead of stdout
+  --state FILE           resumable: record progress in FILE and skip what it says is done
+  --files-from FILE      also read paths from FILE ("-" = stdin); -0 / --null: NUL-separated
+  --threads N            worker threads (default: all cores)
+  --simd auto|scalar|avx2, --flavor fullres|cli512, --max-pixels N, --constant-time
+  --strict               items that cannot be scanned make the exit status 2
+  -q, --quiet            no diagnostics;  -v, --verbose  more
+
+exit status: 0 something matched, 1 nothing matched, 2 error (usage, database; with --strict, any
+item that could not be scanned)
+)";
+
+struct Options {
+  std::vector<std::string> paths;
+  std::string db = "hashsieve.db", files_from, report_file, state_file, allow_file;
+  bool nul = false, strict = false, quiet = false, verbose = false;
+  ScanOptions scan;
+  ReportOptions report;
+};
+
+int usage_error(const std::string& msg) {
+  std::fprintf(stderr, "hashsieve scan: %s\n(see hashsieve scan --help)\n", msg.c_str());
+  return kExitUsage;
+}
+
+std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t p; (p = s.find(',', start)) != std::string::npos; start = p + 1) out.push_back(s.substr(start, p - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+int parse(int argc, char** argv, Options& o) {
+  Args a(argc, argv);
+  std::string v;
+  long n;
+  while (!a.done()) {
+    if (a.option("--help") || a.option("-h")) {
+      std::fputs(kUsage, stdout);
+      return kExitOk;
+    } else if (a.option("--db")) {
+      if (!a.value(o.db)) return usage_error("--db needs a directory");
+    } else if (a.option("--lists")) {
+      if (!a.value(v) || v.empty()) return usage_error("--lists needs names");
+      o.scan.lists = split_commas(v);
+    } else if (a.option("--radius")) {
+      if (!a.value(v) || !parse_int(v, 0, 256, n)) return usage_error("--radius takes 0..256");
+      o.scan.radius = int(n);
+    } else if (a.option("--list-radius")) {
+      const size_t eq = a.value(v) ? v.rfind('=') : std::string::npos;
+      if (eq == std::string::npos || !parse_int(v.substr(eq + 1), 0, 256, n))
+        return usage_error("--list-radius takes NAME=R with R in 0..256");
+      o.scan.list_radius.emplace_back(v.substr(0, eq), int(n));
+    } else if (a.option("--allow")) {
+      if (!a.value(o.allow_file)) return usage_error("--allow needs a file");
+    } else if (a.option("--min-quality")) {
+      if (!a.value(v) || !parse_int(v, 0, 100, n)) return usage_error("--min-quality takes 0..100");
+      o.scan.min_quality = int(n);
+    } else if (a.option("--match-low-quality")) {
+      o.scan.match_low_quality = true;
+    } else if (a.option("--no-dihedral")) {
+      o.scan.dihedral = false;
+    } else if (a.option("--fast")) {
+      o.scan.decode = DecodeMode::kFastJpeg;
+    } else if (a.option("--emit-hashes")) {
+      o.report.emit_hashes = true;
+    } else if (a.option("--format")) {
+      if (!a.value(v) || (v != "jsonl" && v != "csv")) return usage_error("--format takes jsonl or csv");
+      o.report.format = v == "csv" ? ReportFormat::kCsv : ReportFormat::kJsonl;
+    } else if (a.option("--report")) {
+      if (!a.value(o.report_file)) return usage_error("--report needs a file");
+    } else if (a.option("--state")) {
+      if (!a.value(o.state_file)) return usage_error("--state needs a file");
+    } else if (a.option("--files-from")) {
+      if (!a.value(o.files_from)) return usage_error("--files-from needs a file");
+    } else if (a.option("-0") || a.option("--null")) {
+      o.nul = true;
+    } else if (a.option("--threads")) {
+      if (!a.value(v) || !parse_int(v, 1, 1024, n)) return usage_error("--threads takes 1..1024");
+      o.scan.threads = int(n);
+    } else if (a.option("--simd")) {
+      auto level = a.value(v) ? parse_simd_level(v) : parse_simd_level("");
+      if (!level.ok()) return usage_error(level.status().message());
+      o.scan.simd = *level;
+    } else if (a.option("--flavor")) {
+      if (!a.value(v) || (v != "fullres" && v != "cli512")) return usage_error("--flavor takes fullres or cli512");
+      o.scan.flavor = v == "cli512" ? PdqFlavor::kCli512 : PdqFlavor::kFullRes;
+    } else if (a.option("--max-pixels")) {
+      if (!a.value(v) || !parse_int(v, 25, 4'000'000'000L, n)) return usage_error("--max-pixels takes a number");
+      o.scan.limits.max_pixels = uint64_t(n);
+    } else if (a.option("--constant-time")) {
+      o.scan.constant_time = true;
+    } else if (a.option("--strict")) {
+      o.strict = true;
+    } else if (a.option("-q") || a.option("--quiet")) {
+      o.quiet = true;
+    } else if (a.option("-v") || a.option("--verbose")) {
+      o.verbose = true;
+    } else if (a.positional(v)) {
+      o.paths.push_back(v);
+    } else {
+      return usage_error(std::string("unknown option ") + a.current());
+    }
+  }
+  if (o.paths.empty() && o.files_from.empty()) return usage_error("no input: give paths or --files-from");
+  return -1;
+}
+
+bool load_allow_file(const std::string& file, ScanOptions& scan, std::string& error) {
+  std::ifstream in(file);
+  if (!in) {
+    error = "cannot read allow file " + file;
+    return false;
+  }
+  std::string line;
+  for (int no = 1; std::getline(in, line); ++no) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    const size_t comma = line.find(',');
+    if (comma == std::string::npos || comma == 0 || comma + 1 == line.size()) {
+      error = file + ":" + std::to_string(no) + ": expected list,entry_id";
+      return false;
+    }
+    scan.allow.emplace_back(line.substr(0, comma), line.substr(comma + 1));
+  }
+  return true;
+}
+
+struct Counters {
+  uint64_t items = 0, matched = 0, low_quality = 0, failed = 0;
+};
+
+}  // namespace
+
+int run_scan(int argc, char** argv) {
+  Options o;
+  if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+  std::string err;
+  if (!o.allow_file.empty() && !load_allow_file(o.allow_file, o.scan, err)) return usage_error(err);
+
+  ScanState state;
+  if (!o.state_file.empty() && !load_scan_state(o.state_file, state, err)) return usage_error(err);
+
+  StoreOptions so;
+  so.create_if_missing = false;
+  so.read_only = true;
+  auto store = HashStore::Open(o.db, so);
+  if (!store.ok()) {
+    std::fprintf(stderr, "hashsieve scan: cannot open database %s: %s\n", o.db.c_str(), store.status().to_string().c_str());
+    return kExitUsage;
+  }
+  auto scanner = Scanner::Create(**store, o.scan);
+  if (!scanner.ok()) {
+    std::fprintf(stderr, "hashsieve scan: %s\n", scanner.status().to_string().c_str());
+    return kExitUsage;
+  }
+  const GenerationInfo gen = (*scanner)->generation();
+  if (o.verbose) {
+    std::fprintf(stderr, "index generation %llu: %zu entries in %zu lists\n", (unsigned long long)gen.number,
+                 gen.entries, gen.lists.size());
+  }
+
+  std::FILE* out = stdout;
+  if (!o.report_file.empty()) {
+    out = std::fopen(o.report_file.c_str(), state.done ? "ab" : "wb");
+    if (!out) return usage_error("cannot write report file " + o.report_file);
+  }
+  if (!state.done) std::fputs(scan_report_header(o.report).c_str(), out);
+
+  InputPaths inputs(o.paths, o.files_from, o.nul);
+  uint64_t seen = 0;
+  std::string last_reported;
+  bool state_mismatch = false;
+  auto next = [&](FileInput& in) {
+    std::string walk_error;
+    // Resume: skip what the state file says is done, checking it is the same queue.
+    while (seen < state.done) {
+      if (!inputs.next(in.path, walk_error)) return false;
+      if (++seen == state.done && in.path != state.last_path) {
+        state_mismatch = true;
+        return false;
+      }
+    }
+    if (!inputs.next(in.path, walk_error)) return false;
+    ++seen;
+    if (!walk_error.empty()) in.error = Status(StatusCode::kIoError, walk_error);
+    return true;
+  };
+
+  const uint64_t resumed_from = state.done;
+  Counters c;
+  const bool progress = !o.quiet && ::isatty(STDERR_FILENO);
+  const auto start = std::chrono::steady_clock::now();
+  auto last_save = start;
+  auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+  bool state_failed = false;
+  auto sink = [&](const ScanResult& r) {
+    ++c.items;
+    switch (r.outcome) {
+      case ScanOutcome::kMatch: ++c.matched; break;
+      case ScanOutcome::kLowQuality: ++c.low_quality; break;
+      case ScanOutcome::kError:
+        ++c.failed;
+        if (!o.quiet) std::fprintf(stderr, "%s%s: %s\n", progress ? "\r\033[K" : "", r.path.c_str(), r.status.to_string().c_str());
+        break;
+      case ScanOutcome::kNoMatch: break;
+    }
+    std::fputs(format_scan_result(r, o.report).c_str(), out);
+    const auto now = std::chrono::steady_clock::now();
+    if (!o.state_file.empty() && now - last_save > std::chrono::seconds(1)) {
+      std::fflush(out);
+      ScanState s{resumed_from + c.items, r.path};  // items arrive in order: all before are reported
+      if (!save_scan_state(o.state_file, s, err)) state_failed = true;
+      last_save = now;
+    }
+    if (progress && c.items % 16 == 0) {
+      std::fprintf(stderr, "\r\033[Kscanned %llu  matched %llu  failed %llu  %.1f img/s", (unsigned long long)c.items,
+                   (unsigned long long)c.matched, (unsigned long long)c.failed, c.items / std::max(elapsed(), 1e-9));
+    }
+    last_reported = r.path;
+  };
+  Status st = (*scanner)->scan_files(next, sink);
+  std::fflush(out);
+  if (progress) std::fputs("\r\033[K", stderr);
+  if (state_mismatch) {
+    std::fprintf(stderr, "hashsieve scan: the state file %s does not match these inputs (item %llu differs)\n",
+                 o.state_file.c_str(), (unsigned long long)resumed_from);
+    return kExitUsage;
+  }
+  if (!o.state_file.empty() && st.ok()) {
+    if (!save_scan_state(o.state_file, ScanState{resumed_from + c.items, last_reported.empty() ? state.last_path : last_reported}, err))
+      state_failed = true;
+  }
+  if (out != stdout && std::fclose(out) != 0) st = Status(StatusCode::kIoError, "cannot write the report");
+  const double secs = elapsed();
+  if (!o.quiet) {
+    std::fprintf(stderr, "scanned %llu items in %.2f s (%.1f images/s): %llu matched, %llu low quality, %llu failed%s\n",
+                 (unsigned long long)c.items, secs, c.items / std::max(secs, 1e-9), (unsigned long long)c.matched,
+                 (unsigned long long)c.low_quality, (unsigned long long)c.failed,
+                 resumed_from ? (" (resumed after " + std::to_string(resumed_from) + ")").c_str() : "");
+  }
+  if (!st.ok()) {
+    std::fprintf(stderr, "hashsieve scan: %s\n", st.to_string().c_str());
+    return kExitUsage;
+  }
+  if (state_failed) {
+    std::fprintf(stderr, "hashsieve scan: %s\n", err.c_str());
+    return kExitUsage;
+  }
+  if (o.strict && c.failed) return kExitUsage;
+  return c.matched ? kExitOk : kExitPartial;
+}
+
+}  // namespace hashsieve::cli
