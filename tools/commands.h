@@ -5,4 +5,8 @@ namespace hashsieve::cli {
 
 // Each returns the process exit status. argv[0] is the subcommand name.
 
+int run_list(int argc, char** argv);   // list create/import/export/withdraw/purge/drop/stats
+int run_db(int argc, char** argv);     // db checkpoint
+int run_match(int argc, char** argv);  // match hashes against the stored lists
+
 }  // namespace hashsieve::cli

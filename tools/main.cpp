@@ -20,6 +20,9 @@ int run_version(int, char**) {
 
 constexpr Command kCommands[] = {
     {"version", run_version, "print the version"},
+    {"list", hashsieve::cli::run_list, "manage hash lists: create, import, export, withdraw, drop, stats"},
+    {"db", hashsieve::cli::run_db, "database maintenance: checkpoint"},
+    {"match", hashsieve::cli::run_match, "match hashes against the lists; JSONL out"},
 };
 
 void print_usage(std::FILE* out) {
