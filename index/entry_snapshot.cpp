@@ -27,6 +27,12 @@ size_t EntryIdTable::memory_bytes() const noexcept {
   return chars_.capacity() + lengths_.capacity() + block_offsets_.capacity() * sizeof(uint64_t);
 }
 
+void EntryIdTable::shrink_to_fit() {
+  chars_.shrink_to_fit();
+  lengths_.shrink_to_fit();
+  block_offsets_.shrink_to_fit();
+}
+
 void EntrySnapshot::add(const Hash256& h, std::string_view entry_id) {
   hashes.push_back(h);
   entry_ids.push_back(entry_id);

@@ -17,7 +17,9 @@ namespace {
 class HashIndexImpl final : public HashIndex {
  public:
   HashIndexImpl(EntrySnapshot snap, const IndexOptions& o) : snap_(std::move(snap)), kind_(o.kind) {
-    if (kind_ == IndexKind::kMultiIndex)
+    snap_.hashes.shrink_to_fit();
+    snap_.entry_ids.shrink_to_fit();  // the generation lives long; give back the growth slack
+    if (kind_ == IndexKind::kMultiIndex && snap_.hashes.size() >= o.min_entries_for_tables)
       mih_.emplace(snap_.hashes.data(), uint32_t(snap_.hashes.size()), o.parallel_build);
   }
 

@@ -7,4 +7,8 @@ namespace hashsieve::cli {
 int run_hash(int argc, char** argv);
 int run_scan(int argc, char** argv);
 
+int run_list(int argc, char** argv);   // list create/import/export/withdraw/purge/drop/stats
+int run_db(int argc, char** argv);     // db checkpoint
+int run_match(int argc, char** argv);  // match hashes against the stored lists
+
 }  // namespace hashsieve::cli

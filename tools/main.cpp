@@ -22,6 +22,9 @@ constexpr Command kCommands[] = {
     {"hash", hashsieve::cli::run_hash, "compute PDQ hashes of image files"},
     {"scan", hashsieve::cli::run_scan, "scan images against the hash lists and report matches"},
     {"version", run_version, "print the version"},
+    {"list", hashsieve::cli::run_list, "manage hash lists: create, import, export, withdraw, drop, stats"},
+    {"db", hashsieve::cli::run_db, "database maintenance: checkpoint"},
+    {"match", hashsieve::cli::run_match, "match hashes against the lists; JSONL out"},
 };
 
 void print_usage(std::FILE* out) {

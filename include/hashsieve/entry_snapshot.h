@@ -20,6 +20,7 @@ class EntryIdTable {
   std::string_view get(size_t i) const noexcept;
   size_t size() const noexcept { return lengths_.size(); }
   size_t memory_bytes() const noexcept;
+  void shrink_to_fit();
 
  private:
   static constexpr size_t kBlock = 16;

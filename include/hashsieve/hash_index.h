@@ -21,6 +21,9 @@ enum class IndexKind {
 struct IndexOptions {
   IndexKind kind = IndexKind::kMultiIndex;
   bool parallel_build = true;  // build tables in TBB tasks (the caller's arena)
+  // Below this many entries kMultiIndex keeps no tables (96 MiB of offsets would not pay off:
+  // a scan of a small list is cheaper than the probes) and scans instead.
+  size_t min_entries_for_tables = 1 << 16;
 };
 
 struct SearchOptions {

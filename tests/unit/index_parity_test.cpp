@@ -39,7 +39,7 @@ Data clustered_data(size_t n, size_t centres, size_t nq, uint64_t seed) {
 }
 
 std::unique_ptr<HashIndex> build(const std::vector<Hash256>& e, IndexKind kind, bool fallback) {
-  auto r = HashIndex::Build(make_snapshot(e, 3), IndexOptions{kind, true});
+  auto r = HashIndex::Build(make_snapshot(e, 3), IndexOptions{kind, true, 0});
   EXPECT_TRUE(r.ok()) << r.status().to_string();
   std::unique_ptr<HashIndex> idx = std::move(r).value();
   detail::set_allow_fallback(idx.get(), fallback);

@@ -1,0 +1,213 @@
+// HashStore: lists, idempotent imports, withdrawal and purge, snapshots, schema version, checkpoint.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+
+#include "hashsieve/hash_store.h"
+#include "index_test_util.h"
+#include "temp_dir.h"
+
+namespace hashsieve {
+namespace {
+
+using testing::TempDir;
+
+ListEntry entry(const std::string& id, uint64_t seed, int quality = -1) {
+  std::mt19937_64 rng(seed);
+  ListEntry e;
+  e.entry_id = id;
+  e.has_hash = true;
+  e.hash = testing::random_hash(rng);
+  e.quality = quality;
+  return e;
+}
+
+std::unique_ptr<HashStore> open(const std::string& path, StoreOptions o = {}) {
+  auto s = HashStore::Open(path, o);
+  EXPECT_TRUE(s.ok()) << s.status().to_string();
+  return s.ok() ? std::move(s).value() : nullptr;
+}
+
+TEST(Store, ListCrud) {
+  TempDir dir;
+  auto store = open(dir / "db");
+  auto l = store->create_list("ncmec", 20, "NCMEC");
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->default_radius, 20);
+  EXPECT_EQ(store->create_list("ncmec").status().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(store->create_list("bad name").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->create_list("x", 300).status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(store->create_list("a").ok());
+  auto all = store->lists();
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "a");
+  EXPECT_EQ((*all)[1].source, "NCMEC");
+  ASSERT_TRUE(store->drop_list("a").ok());
+  EXPECT_EQ(store->get_list("a").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store->import_batch("a", {entry("x", 1)}).status().code(), StatusCode::kNotFound);
+}
+
+TEST(Store, ImportIsIdempotentAndRoundTrips) {
+  TempDir dir;
+  auto store = open(dir / "db");
+  ASSERT_TRUE(store->create_list("l").ok());
+  std::vector<ListEntry> rows = {entry("b", 1, 90), entry("a", 2), entry("c", 3)};
+  rows[0].metadata = R"({"k":"v"})";
+  auto st = store->import_batch("l", rows);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->added, 3u);
+  st = store->import_batch("l", rows);
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->added, 0u);
+  EXPECT_EQ(st->unchanged, 3u);
+  rows[2].hash.words[0] ^= 1;
+  st = store->import_batch("l", {rows[2]});
+  EXPECT_EQ(st->updated, 1u);
+  EXPECT_EQ(store->get_list("l")->active, 3u);
+
+  std::vector<ListEntry> seen;
+  ASSERT_TRUE(store->for_each_entry("l", [&](const ListEntry& e) { seen.push_back(e); return true; }).ok());
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].entry_id, "a");  // entry-id order
+  EXPECT_EQ(seen[1].entry_id, "b");
+  EXPECT_EQ(seen[1].quality, 90);
+  EXPECT_EQ(seen[1].metadata, R"({"k":"v"})");
+  EXPECT_EQ(seen[1].hash, rows[0].hash);
+  EXPECT_EQ(seen[2].hash, rows[2].hash);
+}
+
+TEST(Store, LaterRowInBatchWins) {
+  TempDir dir;
+  auto store = open(dir / "db");
+  ASSERT_TRUE(store->create_list("l").ok());
+  auto st = store->import_batch("l", {entry("a", 1), entry("a", 2)});
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->added, 1u);
+  auto snap = store->snapshot_active({"l"});
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->size(), 1u);
+  EXPECT_EQ(snap->hashes[0], entry("a", 2).hash);
+}
+
+TEST(Store, RejectsBadRows) {
+  TempDir dir;
+  auto store = open(dir / "db");
+  ASSERT_TRUE(store->create_list("l").ok());
+  EXPECT_FALSE(store->import_batch("l", {entry("", 1)}).ok());
+  EXPECT_FALSE(store->import_batch("l", {entry(std::string(256, 'x'), 1)}).ok());
+  ListEntry no_hash;
+  no_hash.entry_id = "n";
+  EXPECT_FALSE(store->import_batch("l", {entry("ok", 1), no_hash}).ok());
+  EXPECT_EQ(store->get_list("l")->active, 0u);  // the whole batch is out
+}
+
+TEST(Store, WithdrawSnapshotAndPurge) {
+  TempDir dir;
+  auto store = open(dir / "db");
+  ASSERT_TRUE(store->create_list("x", 10).ok());
+  ASSERT_TRUE(store->create_list("y").ok());
+  ASSERT_TRUE(store->import_batch("x", {entry("1", 1), entry("2", 2), entry("3", 3)}).ok());
+  ASSERT_TRUE(store->import_batch("y", {entry("9", 9)}).ok());
+  auto w = store->withdraw("x", {"2", "nope"});
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->withdrawn, 1u);
+  EXPECT_EQ(w->not_found, 1u);
+  auto info = store->get_list("x");
+  EXPECT_EQ(info->active, 2u);
+  EXPECT_EQ(info->withdrawn, 1u);
+
+  auto snap = store->snapshot_active({"y", "x"});
+  ASSERT_TRUE(snap.ok());
+  ASSERT_EQ(snap->lists.size(), 2u);
+  EXPECT_EQ(snap->lists[0].name, "x");  // name order
+  EXPECT_EQ(snap->lists[0].count, 2u);
+  EXPECT_EQ(snap->lists[0].default_radius, 10);
+  EXPECT_EQ(snap->lists[1].first, 2u);
+  EXPECT_EQ(snap->entry_ids.get(0), "1");
+  EXPECT_EQ(snap->entry_ids.get(1), "3");
+  EXPECT_EQ(snap->entry_ids.get(2), "9");
+  EXPECT_EQ(store->snapshot_active({"zz"}).status().code(), StatusCode::kNotFound);
+
+  // Re-importing a withdrawn entry as active re-activates it; a withdrawal row with a hash for an
+  // unknown id is kept for the audit trail.
+  ListEntry gone = entry("4", 4);
+  gone.state = EntryState::kWithdrawn;
+  ASSERT_TRUE(store->import_batch("x", {gone}).ok());
+  EXPECT_EQ(store->get_list("x")->withdrawn, 2u);
+  auto purged = store->purge_withdrawn("x");
+  ASSERT_TRUE(purged.ok());
+  EXPECT_EQ(*purged, 2u);
+  info = store->get_list("x");
+  EXPECT_EQ(info->active, 2u);
+  EXPECT_EQ(info->withdrawn, 0u);
+  ASSERT_TRUE(store->import_batch("x", {entry("2", 2)}).ok());
+  EXPECT_EQ(store->get_list("x")->active, 3u);
+}
+
+TEST(Store, ReopenKeepsDataAndReadOnlyWorks) {
+  TempDir dir;
+  {
+    auto store = open(dir / "db");
+    ASSERT_TRUE(store->create_list("l").ok());
+    ASSERT_TRUE(store->import_batch("l", {entry("a", 1)}).ok());
+  }
+  StoreOptions ro;
+  ro.read_only = true;
+  auto store = open(dir / "db", ro);
+  EXPECT_EQ(store->get_list("l")->active, 1u);
+  StoreOptions no_create;
+  no_create.create_if_missing = false;
+  EXPECT_EQ(HashStore::Open(dir / "missing", no_create).status().code(), StatusCode::kNotFound);
+}
+
+TEST(Store, UnknownSchemaVersionIsAClearError) {
+  TempDir dir;
+  { auto store = open(dir / "db"); }
+  {
+    // Rewrite the version key directly, as a future build would.
+    rocksdb::DBOptions o;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(o, dir / "db", &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir / "db", descs, &handles, &db).ok());
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == "meta") ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], "schema_version", "99").ok());
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  auto s = HashStore::Open(dir / "db");
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kVersionMismatch);
+  EXPECT_NE(s.status().message().find("99"), std::string::npos);
+}
+
+TEST(Store, ForeignDatabaseIsRejected) {
+  TempDir dir;
+  rocksdb::Options o;
+  o.create_if_missing = true;
+  rocksdb::DB* db = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(o, dir / "other", &db).ok());
+  delete db;
+  EXPECT_EQ(HashStore::Open(dir / "other").status().code(), StatusCode::kCorruption);
+}
+
+TEST(Store, CheckpointOpensWithSameContent) {
+  TempDir dir;
+  auto store = open(dir / "db");
+  ASSERT_TRUE(store->create_list("l").ok());
+  ASSERT_TRUE(store->import_batch("l", {entry("a", 1), entry("b", 2)}).ok());
+  ASSERT_TRUE(store->checkpoint(dir / "copy").ok());
+  EXPECT_FALSE(store->checkpoint(dir / "copy").ok());  // must not exist
+  ASSERT_TRUE(store->import_batch("l", {entry("c", 3)}).ok());
+  auto copy = open(dir / "copy");
+  auto snap = copy->snapshot_active({});
+  ASSERT_TRUE(snap.ok());
+  EXPECT_EQ(snap->size(), 2u);
+  EXPECT_EQ(snap->hashes[1], entry("b", 2).hash);
+}
+
+}  // namespace
+}  // namespace hashsieve
