@@ -1,0 +1,126 @@
+// `hashsieve scan` end to end: report contents, privacy of the default report, exit statuses,
+// CSV, resumable state.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/support/demo_db.h"
+
+namespace hashsieve {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::run_cli;
+
+int count_lines(const std::string& s) { return int(std::count(s.begin(), s.end(), '\n')); }
+bool has_hex_hash(const std::string& s) { return std::regex_search(s, std::regex("[0-9a-f]{64}")); }
+
+class CliScan : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { demo_ = new testing::DemoDb(testing::make_demo_db("cliscan")); }
+  static void TearDownTestSuite() {
+    fs::remove_all(demo_->dir);
+    delete demo_;
+  }
+  static testing::DemoDb* demo_;
+};
+testing::DemoDb* CliScan::demo_ = nullptr;
+
+TEST_F(CliScan, ReportsOnlyMatchesAndErrorsWithoutHashes) {
+  auto r = run_cli("scan --db " + demo_->db() + " " + demo_->uploads());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  // 7 listed pictures x 2 edits match (brick's rotation is beyond PDQ's reach: see the vectors),
+  // plus one error line for the corrupt upload.
+  std::istringstream lines(r.out);
+  std::string line;
+  int matches = 0, errors = 0;
+  while (std::getline(lines, line)) {
+    if (line.find("\"outcome\":\"match\"") != std::string::npos) {
+      ++matches;
+      EXPECT_NE(line.find("\"list\":\"known\""), std::string::npos);
+      EXPECT_NE(line.find("\"generation\":1"), std::string::npos);
+      EXPECT_NE(line.find("\"transform\":"), std::string::npos);
+      EXPECT_EQ(line.find("rocket"), std::string::npos) << "unlisted picture matched: " << line;
+    } else if (line.find("\"outcome\":\"error\"") != std::string::npos) {
+      ++errors;
+      EXPECT_NE(line.find("zz-corrupt.jpg"), std::string::npos);
+    } else {
+      ADD_FAILURE() << "unexpected report line: " << line;
+    }
+  }
+  EXPECT_EQ(matches, 13);
+  EXPECT_EQ(errors, 1);
+  EXPECT_FALSE(has_hex_hash(r.out)) << "the default report must not carry hashes";
+  EXPECT_FALSE(has_hex_hash(r.err)) << "diagnostics must not carry hashes";
+  EXPECT_NE(r.err.find("scanned 21 items"), std::string::npos) << r.err;
+}
+
+TEST_F(CliScan, EmitHashesReportsEveryItemWithItsHash) {
+  auto r = run_cli("scan --emit-hashes --db " + demo_->db() + " " + demo_->uploads());
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(count_lines(r.out), 13 + 1 + 7);  // matches, error, and the 7 non-matching items
+  EXPECT_TRUE(has_hex_hash(r.out));
+  EXPECT_NE(r.out.find("\"outcome\":\"no_match\""), std::string::npos);
+}
+
+TEST_F(CliScan, ExitStatusesFollowGrep) {
+  const std::string images = testing::data_path("pdq-vectors/images/");
+  EXPECT_EQ(run_cli("scan -q --db " + demo_->db() + " " + images + "photo-rocket-q85.jpg").exit_code, 1);
+  EXPECT_EQ(run_cli("scan -q --db " + demo_->db() + " " + images + "photo-coffee-q85.jpg").exit_code, 0);
+  EXPECT_EQ(run_cli("scan -q --db " + demo_->db() + " " + demo_->uploads() + "/zz-corrupt.jpg").exit_code, 1);
+  EXPECT_EQ(run_cli("scan -q --strict --db " + demo_->db() + " " + demo_->uploads()).exit_code, 2);
+  EXPECT_EQ(run_cli("scan -q --db " + (demo_->dir / "nope").string() + " " + demo_->uploads()).exit_code, 2);
+  EXPECT_EQ(run_cli("scan -q --lists missing --db " + demo_->db() + " " + demo_->uploads()).exit_code, 2);
+  EXPECT_EQ(run_cli("scan --radius 300 --db " + demo_->db() + " x").exit_code, 2);
+  EXPECT_EQ(run_cli("scan --db " + demo_->db()).exit_code, 2);
+}
+
+TEST_F(CliScan, AllowListCsvAndRadius) {
+  const auto allow = demo_->dir / "allow.txt";
+  std::ofstream(allow) << "# confirmed false positives\nknown,coffee\n";
+  auto r = run_cli("scan --format csv --allow " + allow.string() + " --db " + demo_->db() + " " + demo_->uploads());
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error\n", 0), 0u);
+  EXPECT_EQ(r.out.find(",coffee,"), std::string::npos);
+  EXPECT_EQ(count_lines(r.out), 1 + 11 + 1);
+  auto zero = run_cli("scan --list-radius known=0 --db " + demo_->db() + " " + demo_->uploads());
+  EXPECT_LT(count_lines(zero.out), 13);
+}
+
+TEST_F(CliScan, ResumesFromStateWithoutLosingOrRepeatingItems) {
+  const auto state = demo_->dir / "scan.state", report = demo_->dir / "report.jsonl";
+  const auto list = demo_->dir / "queue.txt";
+  std::ofstream q(list);
+  for (const auto& e : fs::directory_iterator(demo_->uploads())) q << e.path().string() << "\n";
+  q.close();
+  auto full = run_cli("scan --emit-hashes --threads 1 --db " + demo_->db() + " --files-from " + list.string());
+  // A scan that stopped after 8 items (as a kill would leave it: state covers what is reported).
+  {
+    std::ifstream in(list);
+    std::string line, eighth;
+    for (int i = 0; i < 8 && std::getline(in, line); ++i) eighth = line;
+    std::ofstream(state) << "hashsieve-scan-state 1\ndone 8\nlast " << eighth << "\n";
+    std::istringstream fl(full.out);
+    std::ofstream rep(report);
+    int items = 0;
+    std::string prev_path;
+    while (std::getline(fl, line)) {  // the report lines of the first 8 items
+      const std::string path = line.substr(0, line.find("\",\"outcome"));
+      if (path != prev_path && ++items > 8) break;
+      prev_path = path;
+      rep << line << "\n";
+    }
+  }
+  auto resumed = run_cli("scan --emit-hashes --threads 2 --db " + demo_->db() + " --files-from " + list.string() +
+                         " --state " + state.string() + " --report " + report.string());
+  EXPECT_EQ(resumed.exit_code, 0) << resumed.err;
+  EXPECT_NE(resumed.err.find("resumed after 8"), std::string::npos) << resumed.err;
+  EXPECT_EQ(testing::slurp(report), full.out);
+  EXPECT_NE(testing::slurp(state).find("done 21"), std::string::npos);
+  // A state file from another queue is refused.
+  std::ofstream(state) << "hashsieve-scan-state 1\ndone 2\nlast /elsewhere/x.jpg\n";
+  EXPECT_EQ(run_cli("scan -q --db " + demo_->db() + " --files-from " + list.string() + " --state " + state.string()).exit_code, 2);
+}
+
+}  // namespace
+}  // namespace hashsieve
