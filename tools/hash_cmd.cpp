@@ -5,7 +5,7 @@
 
 #include "engine/text_escape.h"
 #include "hashsieve/hash_files.h"
-#include "tools/args.h"
+#include "tools/arg_reader.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
 #include "tools/input_paths.h"
@@ -47,7 +47,7 @@ int usage_error(const std::string& msg) {
 
 // Returns -1 when parsed, else the exit status to return.
 int parse(int argc, char** argv, Options& o) {
-  Args a(argc, argv);
+  ArgReader a(argc, argv);
   o.run.pdq.flavor = PdqFlavor::kFullRes;
   std::string v;
   long n;

@@ -10,7 +10,7 @@
 #include "engine/scan_report.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
-#include "tools/args.h"
+#include "tools/arg_reader.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
 #include "tools/input_paths.h"
@@ -70,7 +70,7 @@ std::vector<std::string> split_commas(const std::string& s) {
 }
 
 int parse(int argc, char** argv, Options& o) {
-  Args a(argc, argv);
+  ArgReader a(argc, argv);
   std::string v;
   long n;
   while (!a.done()) {

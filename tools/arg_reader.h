@@ -1,4 +1,5 @@
-// A small command-line option reader shared by the subcommands.
+// An option reader for commands whose options and paths may come in any order (hash, scan).
+// Named apart from cli_args.h's Args: one name per type across the binary.
 #pragma once
 
 #include <cerrno>
@@ -10,9 +11,9 @@
 
 namespace hashsieve::cli {
 
-class Args {
+class ArgReader {
  public:
-  Args(int argc, char** argv) : argv_(argv + 1, argv + argc) {}
+  ArgReader(int argc, char** argv) : argv_(argv + 1, argv + argc) {}
 
   // Options come before, between or after positionals; "--" ends options.
   bool done() const { return i_ >= argv_.size(); }
