@@ -28,8 +28,8 @@ using store::encode_list;
 using store::entry_key;
 using store::list_prefix;
 
-constexpr const char* kCfNames[] = {"default", "meta", "lists", "entries", "entry_meta"};
-enum Cf { kDefault = 0, kMeta, kLists, kEntries, kEntryMeta, kCfCount };
+constexpr const char* kCfNames[] = {"default", "meta", "lists", "entries", "entry_meta", "audit"};
+enum Cf { kDefault = 0, kMeta, kLists, kEntries, kEntryMeta, kAudit, kCfCount };
 constexpr const char* kSchemaKey = "schema_version";
 constexpr const char* kNextListIdKey = "next_list_id";
 
@@ -164,6 +164,58 @@ class RocksHashStore final : public HashStore {
 
   Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& names) const override;
 
+  Status append_audit(const std::vector<std::string>& records) override {
+    std::lock_guard lock(write_mu_);
+    // Key: append time (ms) then a sequence number, both big-endian, so keys sort in append order.
+    const uint64_t t = uint64_t(now_ms());
+    if (!audit_seq_loaded_) {
+      audit_seq_ = 0;
+      std::unique_ptr<rdb::Iterator> it(db_->NewIterator(rdb::ReadOptions(), handles_[kAudit]));
+      it->SeekToLast();
+      if (it->Valid() && it->key().size() == 16) audit_seq_ = store::get_u64_be(it->key().data() + 8) + 1;
+      audit_seq_loaded_ = true;
+    }
+    rdb::WriteBatch batch;
+    for (const auto& r : records) {
+      std::string key;
+      store::put_u64_be(&key, t);
+      store::put_u64_be(&key, audit_seq_++);
+      batch.Put(handles_[kAudit], key, r);
+    }
+    return write(batch, "appending to the audit log");
+  }
+
+  Status for_each_audit(const std::function<bool(int64_t, const std::string&)>& fn) const override {
+    std::unique_ptr<rdb::Iterator> it(db_->NewIterator(rdb::ReadOptions(), handles_[kAudit]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().size() != 16) return Status(StatusCode::kCorruption, "audit log key has the wrong size");
+      if (!fn(int64_t(store::get_u64_be(it->key().data())), it->value().ToString())) break;
+    }
+    return from_rdb(it->status(), "reading the audit log");
+  }
+
+  Status verify() const override {
+    if (Status s = from_rdb(db_->VerifyChecksum(), "verifying checksums"); !s.ok())
+      return Status(StatusCode::kCorruption, s.message());
+    ScopedSnapshot snap(db_.get());
+    auto all = lists_at(snap.get());
+    if (!all.ok()) return all.status();
+    for (const ListInfo& info : *all) {
+      uint64_t active = 0, withdrawn = 0;
+      Status s = scan_list(info, snap.get(), false, [&](std::string_view, const ListEntry& e) {
+        (e.state == EntryState::kActive ? active : withdrawn)++;
+        return true;
+      });
+      if (!s.ok()) return s;
+      if (active != info.active || withdrawn != info.withdrawn) {
+        return Status(StatusCode::kCorruption, "list '" + info.name + "' counts " + std::to_string(info.active) + "/" +
+                                                   std::to_string(info.withdrawn) + " active/withdrawn but holds " +
+                                                   std::to_string(active) + "/" + std::to_string(withdrawn));
+      }
+    }
+    return Status::Ok();
+  }
+
   Status checkpoint(const std::string& dir) const override {
     rdb::Checkpoint* raw = nullptr;
     if (Status s = from_rdb(rdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"); !s.ok()) return s;
@@ -235,6 +287,8 @@ class RocksHashStore final : public HashStore {
   std::unique_ptr<rdb::DB> db_;
   std::vector<rdb::ColumnFamilyHandle*> handles_;
   std::mutex write_mu_;  // import batches read-modify-write the list counters
+  uint64_t audit_seq_ = 0;  // next audit sequence number (guarded by write_mu_)
+  bool audit_seq_loaded_ = false;
 };
 
 Result<ImportStats> RocksHashStore::import_batch(const std::string& list, const std::vector<ListEntry>& rows) {

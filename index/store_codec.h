@@ -14,6 +14,16 @@ namespace hashsieve::store {
 inline void put_u32(std::string* s, uint32_t v) { s->append(reinterpret_cast<const char*>(&v), 4); }
 inline void put_u64(std::string* s, uint64_t v) { s->append(reinterpret_cast<const char*>(&v), 8); }
 
+// Big-endian, for keys that must sort by number (the audit log).
+inline void put_u64_be(std::string* s, uint64_t v) {
+  for (int i = 7; i >= 0; --i) s->push_back(char((v >> (8 * i)) & 0xff));
+}
+inline uint64_t get_u64_be(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | uint8_t(p[i]);
+  return v;
+}
+
 // Reads fixed fields from a value; ok() turns false on underflow.
 class Reader {
  public:

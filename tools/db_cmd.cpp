@@ -1,4 +1,4 @@
-// `hashsieve db checkpoint DIR`: a consistent copy of the database for backup or another machine.
+// `hashsieve db checkpoint DIR | check | audit`: backup copy, verification, the audit log.
 #include <cstdio>
 #include <cstring>
 
@@ -7,24 +7,46 @@
 #include "tools/exit_codes.h"
 
 namespace hashsieve::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: hashsieve db <action> [--db PATH]\n"
+    "  checkpoint DIR   write a consistent copy of the database to DIR (which must not exist)\n"
+    "  check            verify checksums, records and list counters\n"
+    "  audit            print the audit log as JSONL: {\"time_ms\":...,\"record\":{...}}\n";
+
+}  // namespace
 
 int run_db(int argc, char** argv) {
   Args a = parse_args(argc, argv, 1, {"--db"}, {"--help", "-h"});
   if (a.has("--help") || a.has("-h")) {
-    std::printf("usage: hashsieve db checkpoint DIR [--db PATH]\n"
-                "  Writes a consistent copy of the database (default %s) to DIR, which must not exist.\n",
-                kDefaultDb);
+    std::printf("%s  (default database: %s)\n", kUsage, kDefaultDb);
     return kExitOk;
   }
-  if (!a.error.empty() || a.positional.size() != 2 || a.positional[0] != "checkpoint") {
-    std::fprintf(stderr, "hashsieve db: %s\nusage: hashsieve db checkpoint DIR [--db PATH]\n",
-                 a.error.empty() ? "expected: checkpoint DIR" : a.error.c_str());
+  const std::string action = a.positional.empty() ? "" : a.positional[0];
+  const size_t want = action == "checkpoint" ? 2 : 1;
+  if (!a.error.empty() || a.positional.size() != want || (action != "checkpoint" && action != "check" && action != "audit")) {
+    std::fprintf(stderr, "hashsieve db: %s\n%s", a.error.empty() ? "expected checkpoint DIR, check or audit" : a.error.c_str(),
+                 kUsage);
     return kExitUsage;
   }
-  auto store = open_store(a, "db checkpoint", false, false);
+  const std::string cmd = "db " + action;
+  auto store = open_store(a, cmd.c_str(), false, action != "checkpoint");
   if (!store) return kExitUsage;
-  if (Status s = store->checkpoint(a.positional[1]); !s.ok()) {
-    std::fprintf(stderr, "hashsieve db checkpoint: %s\n", s.to_string().c_str());
+  Status s;
+  if (action == "checkpoint") {
+    s = store->checkpoint(a.positional[1]);
+  } else if (action == "check") {
+    s = store->verify();
+    if (s.ok()) std::printf("ok\n");
+  } else {
+    s = store->for_each_audit([](int64_t t, const std::string& record) {
+      std::printf("{\"time_ms\":%lld,\"record\":%s}\n", (long long)t, record.c_str());
+      return true;
+    });
+  }
+  if (!s.ok()) {
+    std::fprintf(stderr, "hashsieve %s: %s\n", cmd.c_str(), s.to_string().c_str());
     return kExitUsage;
   }
   return kExitOk;

@@ -14,6 +14,7 @@
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
 #include "tools/input_paths.h"
+#include "tools/scan_audit.h"
 #include "tools/scan_state.h"
 
 namespace hashsieve::cli {
@@ -41,6 +42,9 @@ options:
   --files-from FILE      also read paths from FILE ("-" = stdin); -0 / --null: NUL-separated
   --threads N            worker threads (default: all cores)
   --simd auto|scalar|avx2, --flavor fullres|cli512, --max-pixels N, --constant-time
+  --audit                record the batch and its matches in the database's append-only audit log
+  --operator NAME        who runs the scan, for the audit log (default: $USER)
+  --batch ID             batch id for the audit log (default: start time and process id)
   --strict               items that cannot be scanned make the exit status 2
   -q, --quiet            no diagnostics;  -v, --verbose  more
 
@@ -51,7 +55,8 @@ item that could not be scanned)
 struct Options {
   std::vector<std::string> paths;
   std::string db = "hashsieve.db", files_from, report_file, state_file, allow_file;
-  bool nul = false, strict = false, quiet = false, verbose = false;
+  std::string operator_name, batch_id;
+  bool nul = false, strict = false, quiet = false, verbose = false, audit = false;
   ScanOptions scan;
   ReportOptions report;
 };
@@ -129,6 +134,12 @@ int parse(int argc, char** argv, Options& o) {
       o.scan.limits.max_pixels = uint64_t(n);
     } else if (a.option("--constant-time")) {
       o.scan.constant_time = true;
+    } else if (a.option("--audit")) {
+      o.audit = true;
+    } else if (a.option("--operator")) {
+      if (!a.value(o.operator_name) || o.operator_name.empty()) return usage_error("--operator needs a name");
+    } else if (a.option("--batch")) {
+      if (!a.value(o.batch_id) || o.batch_id.empty()) return usage_error("--batch needs an id");
     } else if (a.option("--strict")) {
       o.strict = true;
     } else if (a.option("-q") || a.option("--quiet")) {
@@ -182,7 +193,7 @@ int run_scan(int argc, char** argv) {
 
   StoreOptions so;
   so.create_if_missing = false;
-  so.read_only = true;
+  so.read_only = !o.audit;  // only the audit log is ever written
   auto store = HashStore::Open(o.db, so);
   if (!store.ok()) {
     std::fprintf(stderr, "hashsieve scan: cannot open database %s: %s\n", o.db.c_str(), store.status().to_string().c_str());
@@ -227,6 +238,7 @@ int run_scan(int argc, char** argv) {
   };
 
   const uint64_t resumed_from = state.done;
+  AuditTrail audit(o.audit ? store->get() : nullptr, o.operator_name, o.batch_id);
   Counters c;
   const bool progress = !o.quiet && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
@@ -245,6 +257,7 @@ int run_scan(int argc, char** argv) {
       case ScanOutcome::kNoMatch: break;
     }
     std::fputs(format_scan_result(r, o.report).c_str(), out);
+    audit.record(r);
     const auto now = std::chrono::steady_clock::now();
     if (!o.state_file.empty() && now - last_save > std::chrono::seconds(1)) {
       std::fflush(out);
@@ -271,6 +284,7 @@ int run_scan(int argc, char** argv) {
       state_failed = true;
   }
   if (out != stdout && std::fclose(out) != 0) st = Status(StatusCode::kIoError, "cannot write the report");
+  if (st.ok()) st = audit.finish(gen, o.scan, AuditCounts{c.items, c.matched, c.low_quality, c.failed});
   const double secs = elapsed();
   if (!o.quiet) {
     std::fprintf(stderr, "scanned %llu items in %.2f s (%.1f images/s): %llu matched, %llu low quality, %llu failed%s\n",

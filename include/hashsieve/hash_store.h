@@ -89,6 +89,17 @@ class HashStore {
   // the input of a HashIndex generation.
   virtual Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& lists) const = 0;
 
+  // The append-only audit log of match decisions (for the data-protection records platforms
+  // keep). Each record is one JSON object text, stored synced under its append time; there is
+  // no call to change or delete a record.
+  virtual Status append_audit(const std::vector<std::string>& records) = 0;
+  // Visits records in append order; stops early when fn returns false.
+  virtual Status for_each_audit(const std::function<bool(int64_t time_ms, const std::string& record)>& fn) const = 0;
+
+  // Verifies the database: block checksums of every file, and that every list and entry
+  // decodes and the per-list counters agree with the entries. kCorruption says what is wrong.
+  virtual Status verify() const = 0;
+
   // Writes a consistent copy of the database to `dir` (which must not exist).
   virtual Status checkpoint(const std::string& dir) const = 0;
 
