@@ -433,7 +433,8 @@ Result<std::unique_ptr<HashStore>> RocksHashStore::open(const std::string& path,
     rdb::Status ls = rdb::DB::ListColumnFamilies(dbo, path, &cfs);
     if (!ls.ok()) return from_rdb(ls, "opening '" + path + "'");
     if (std::find(cfs.begin(), cfs.end(), "meta") == cfs.end())
-      return Status(StatusCode::kCorruption, "'" + path + "' is not a hashsieve database");
+      return Status(StatusCode::kCorruption,
+                    "'" + path + "' is not a hashsieve database, or its MANIFEST is damaged");
   }
 
   rdb::ColumnFamilyOptions generic;
