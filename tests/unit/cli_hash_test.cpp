@@ -111,5 +111,21 @@ TEST(CliHash, SimdLevelsAndThreadCountsGiveIdenticalOutput) {
   EXPECT_EQ(base.exit_code, fast.exit_code);
 }
 
+TEST(CliHash, SimdEnvironmentVariableOverridesAuto) {
+  const std::string args = "hash " + kImages + "/syn-stripes-400x300.png " + kImages + "/photo-coffee.png";
+  auto base = run_cli(args);
+  ::setenv("HASHSIEVE_SIMD", "scalar", 1);
+  auto scalar = run_cli(args);
+  ::setenv("HASHSIEVE_SIMD", "sse9", 1);
+  auto bogus = run_cli(args);
+  auto explicit_level = run_cli("hash --simd scalar " + kImages + "/photo-coffee.png");
+  ::unsetenv("HASHSIEVE_SIMD");
+  EXPECT_EQ(scalar.exit_code, 0);
+  EXPECT_EQ(scalar.out, base.out);
+  EXPECT_EQ(bogus.exit_code, 2) << "an unknown level is an error, not a silent fallback";
+  EXPECT_NE(bogus.err.find("HASHSIEVE_SIMD"), std::string::npos) << bogus.err;
+  EXPECT_EQ(explicit_level.exit_code, 0) << "an explicit --simd wins over the environment";
+}
+
 }  // namespace
 }  // namespace hashsieve
