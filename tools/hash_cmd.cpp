@@ -5,9 +5,9 @@
 
 #include "engine/text_escape.h"
 #include "hashsieve/hash_files.h"
-#include "tools/arg_reader.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
+#include "tools/image_job_options.h"
 #include "tools/input_paths.h"
 
 namespace hashsieve::cli {
@@ -34,10 +34,8 @@ exit status: 0 all hashed, 1 some items failed, 2 usage error
 )";
 
 struct Options {
-  std::vector<std::string> paths;
-  std::string files_from;
-  bool nul = false, jsonl = false, quiet = false, verbose = false;
-  HashFilesOptions run;
+  ImageJobOptions job;
+  bool jsonl = false, dihedral = false;
 };
 
 int usage_error(const std::string& msg) {
@@ -48,47 +46,27 @@ int usage_error(const std::string& msg) {
 // Returns -1 when parsed, else the exit status to return.
 int parse(int argc, char** argv, Options& o) {
   ArgReader a(argc, argv);
-  o.run.pdq.flavor = PdqFlavor::kFullRes;
-  std::string v;
-  long n;
+  std::string v, err;
   while (!a.done()) {
     if (a.option("--help") || a.option("-h")) {
       std::fputs(kUsage, stdout);
       return kExitOk;
-    } else if (a.option("--files-from")) {
-      if (!a.value(o.files_from)) return usage_error("--files-from needs a file");
-    } else if (a.option("-0") || a.option("--null")) {
-      o.nul = true;
-    } else if (a.option("--format")) {
+    }
+    switch (take_image_job_option(a, o.job, err)) {
+      case OptionTake::kTaken: continue;
+      case OptionTake::kBad: return usage_error(err);
+      case OptionTake::kNotMine: break;
+    }
+    if (a.option("--format")) {
       if (!a.value(v) || (v != "csv" && v != "jsonl")) return usage_error("--format takes csv or jsonl");
       o.jsonl = v == "jsonl";
     } else if (a.option("--dihedral")) {
-      o.run.pdq.dihedral = true;
-    } else if (a.option("--flavor")) {
-      if (!a.value(v) || (v != "fullres" && v != "cli512")) return usage_error("--flavor takes fullres or cli512");
-      o.run.pdq.flavor = v == "cli512" ? PdqFlavor::kCli512 : PdqFlavor::kFullRes;
-    } else if (a.option("--threads")) {
-      if (!a.value(v) || !parse_int(v, 1, 1024, n)) return usage_error("--threads takes a number from 1 to 1024");
-      o.run.threads = int(n);
-    } else if (a.option("--simd")) {
-      if (!a.value(v)) return usage_error("--simd needs a level");
-      auto level = parse_simd_level(v);
-      if (!level.ok()) return usage_error(level.status().message());
-      o.run.pdq.simd = *level;
-    } else if (a.option("--max-pixels")) {
-      if (!a.value(v) || !parse_int(v, 25, 4'000'000'000L, n)) return usage_error("--max-pixels takes a number");
-      o.run.limits.max_pixels = uint64_t(n);
-    } else if (a.option("-q") || a.option("--quiet")) {
-      o.quiet = true;
-    } else if (a.option("-v") || a.option("--verbose")) {
-      o.verbose = true;
-    } else if (a.positional(v)) {
-      o.paths.push_back(v);
+      o.dihedral = true;
     } else {
       return usage_error(std::string("unknown option ") + a.current());
     }
   }
-  if (o.paths.empty() && o.files_from.empty()) return usage_error("no input: give paths or --files-from");
+  if (std::string e = missing_input_error(o.job); !e.empty()) return usage_error(e);
   return -1;
 }
 
@@ -125,7 +103,13 @@ int run_hash(int argc, char** argv) {
   Options o;
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
 
-  InputPaths inputs(o.paths, o.files_from, o.nul);
+  HashFilesOptions run;
+  run.pdq.flavor = o.job.flavor;
+  run.pdq.simd = o.job.simd;
+  run.pdq.dihedral = o.dihedral;
+  run.threads = o.job.threads;
+  if (o.job.max_pixels) run.limits.max_pixels = o.job.max_pixels;
+  InputPaths inputs(o.job.paths, o.job.files_from, o.job.nul);
   uint64_t ok = 0, failed = 0;
   auto next = [&](FileInput& in) {
     std::string err;
@@ -136,19 +120,19 @@ int run_hash(int argc, char** argv) {
   auto sink = [&](const HashedFile& f) {
     if (!f.status.ok()) {
       ++failed;
-      if (!o.quiet) std::fprintf(stderr, "%s: %s\n", f.path.c_str(), f.status.to_string().c_str());
+      if (!o.job.quiet) std::fprintf(stderr, "%s: %s\n", f.path.c_str(), f.status.to_string().c_str());
       return;
     }
     ++ok;
     print_result(o, f);
   };
-  Status st = hash_files(next, sink, o.run);
+  Status st = hash_files(next, sink, run);
   std::fflush(stdout);
   if (!st.ok()) {
     std::fprintf(stderr, "hashsieve hash: %s\n", st.to_string().c_str());
     return kExitUsage;
   }
-  if (o.verbose) std::fprintf(stderr, "hashed %llu, failed %llu\n", (unsigned long long)ok, (unsigned long long)failed);
+  if (o.job.verbose) std::fprintf(stderr, "hashed %llu, failed %llu\n", (unsigned long long)ok, (unsigned long long)failed);
   return failed ? kExitPartial : kExitOk;
 }
 

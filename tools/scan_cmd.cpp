@@ -10,9 +10,9 @@
 #include "engine/scan_report.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
-#include "tools/arg_reader.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
+#include "tools/image_job_options.h"
 #include "tools/input_paths.h"
 #include "tools/scan_audit.h"
 #include "tools/scan_state.h"
@@ -53,10 +53,10 @@ item that could not be scanned)
 )";
 
 struct Options {
-  std::vector<std::string> paths;
-  std::string db = "hashsieve.db", files_from, report_file, state_file, allow_file;
+  ImageJobOptions job;
+  std::string db = "hashsieve.db", report_file, state_file, allow_file;
   std::string operator_name, batch_id;
-  bool nul = false, strict = false, quiet = false, verbose = false, audit = false;
+  bool strict = false, audit = false;
   ScanOptions scan;
   ReportOptions report;
 };
@@ -76,13 +76,19 @@ std::vector<std::string> split_commas(const std::string& s) {
 
 int parse(int argc, char** argv, Options& o) {
   ArgReader a(argc, argv);
-  std::string v;
+  std::string v, err;
   long n;
   while (!a.done()) {
     if (a.option("--help") || a.option("-h")) {
       std::fputs(kUsage, stdout);
       return kExitOk;
-    } else if (a.option("--db")) {
+    }
+    switch (take_image_job_option(a, o.job, err)) {
+      case OptionTake::kTaken: continue;
+      case OptionTake::kBad: return usage_error(err);
+      case OptionTake::kNotMine: break;
+    }
+    if (a.option("--db")) {
       if (!a.value(o.db)) return usage_error("--db needs a directory");
     } else if (a.option("--lists")) {
       if (!a.value(v) || v.empty()) return usage_error("--lists needs names");
@@ -115,23 +121,6 @@ int parse(int argc, char** argv, Options& o) {
       if (!a.value(o.report_file)) return usage_error("--report needs a file");
     } else if (a.option("--state")) {
       if (!a.value(o.state_file)) return usage_error("--state needs a file");
-    } else if (a.option("--files-from")) {
-      if (!a.value(o.files_from)) return usage_error("--files-from needs a file");
-    } else if (a.option("-0") || a.option("--null")) {
-      o.nul = true;
-    } else if (a.option("--threads")) {
-      if (!a.value(v) || !parse_int(v, 1, 1024, n)) return usage_error("--threads takes 1..1024");
-      o.scan.threads = int(n);
-    } else if (a.option("--simd")) {
-      auto level = a.value(v) ? parse_simd_level(v) : parse_simd_level("");
-      if (!level.ok()) return usage_error(level.status().message());
-      o.scan.simd = *level;
-    } else if (a.option("--flavor")) {
-      if (!a.value(v) || (v != "fullres" && v != "cli512")) return usage_error("--flavor takes fullres or cli512");
-      o.scan.flavor = v == "cli512" ? PdqFlavor::kCli512 : PdqFlavor::kFullRes;
-    } else if (a.option("--max-pixels")) {
-      if (!a.value(v) || !parse_int(v, 25, 4'000'000'000L, n)) return usage_error("--max-pixels takes a number");
-      o.scan.limits.max_pixels = uint64_t(n);
     } else if (a.option("--constant-time")) {
       o.scan.constant_time = true;
     } else if (a.option("--audit")) {
@@ -142,17 +131,15 @@ int parse(int argc, char** argv, Options& o) {
       if (!a.value(o.batch_id) || o.batch_id.empty()) return usage_error("--batch needs an id");
     } else if (a.option("--strict")) {
       o.strict = true;
-    } else if (a.option("-q") || a.option("--quiet")) {
-      o.quiet = true;
-    } else if (a.option("-v") || a.option("--verbose")) {
-      o.verbose = true;
-    } else if (a.positional(v)) {
-      o.paths.push_back(v);
     } else {
       return usage_error(std::string("unknown option ") + a.current());
     }
   }
-  if (o.paths.empty() && o.files_from.empty()) return usage_error("no input: give paths or --files-from");
+  if (std::string e = missing_input_error(o.job); !e.empty()) return usage_error(e);
+  o.scan.threads = o.job.threads;
+  o.scan.simd = o.job.simd;
+  o.scan.flavor = o.job.flavor;
+  if (o.job.max_pixels) o.scan.limits.max_pixels = o.job.max_pixels;
   return -1;
 }
 
@@ -205,7 +192,7 @@ int run_scan(int argc, char** argv) {
     return kExitUsage;
   }
   const GenerationInfo gen = (*scanner)->generation();
-  if (o.verbose) {
+  if (o.job.verbose) {
     std::fprintf(stderr, "index generation %llu: %zu entries in %zu lists\n", (unsigned long long)gen.number,
                  gen.entries, gen.lists.size());
   }
@@ -217,7 +204,7 @@ int run_scan(int argc, char** argv) {
   }
   if (!state.done) std::fputs(scan_report_header(o.report).c_str(), out);
 
-  InputPaths inputs(o.paths, o.files_from, o.nul);
+  InputPaths inputs(o.job.paths, o.job.files_from, o.job.nul);
   uint64_t seen = 0;
   std::string last_reported;
   bool state_mismatch = false;
@@ -240,7 +227,7 @@ int run_scan(int argc, char** argv) {
   const uint64_t resumed_from = state.done;
   AuditTrail audit(o.audit ? store->get() : nullptr, o.operator_name, o.batch_id);
   Counters c;
-  const bool progress = !o.quiet && ::isatty(STDERR_FILENO);
+  const bool progress = !o.job.quiet && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   auto last_save = start;
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
@@ -252,7 +239,7 @@ int run_scan(int argc, char** argv) {
       case ScanOutcome::kLowQuality: ++c.low_quality; break;
       case ScanOutcome::kError:
         ++c.failed;
-        if (!o.quiet) std::fprintf(stderr, "%s%s: %s\n", progress ? "\r\033[K" : "", r.path.c_str(), r.status.to_string().c_str());
+        if (!o.job.quiet) std::fprintf(stderr, "%s%s: %s\n", progress ? "\r\033[K" : "", r.path.c_str(), r.status.to_string().c_str());
         break;
       case ScanOutcome::kNoMatch: break;
     }
@@ -286,7 +273,7 @@ int run_scan(int argc, char** argv) {
   if (out != stdout && std::fclose(out) != 0) st = Status(StatusCode::kIoError, "cannot write the report");
   if (st.ok()) st = audit.finish(gen, o.scan, AuditCounts{c.items, c.matched, c.low_quality, c.failed});
   const double secs = elapsed();
-  if (!o.quiet) {
+  if (!o.job.quiet) {
     std::fprintf(stderr, "scanned %llu items in %.2f s (%.1f images/s): %llu matched, %llu low quality, %llu failed%s\n",
                  (unsigned long long)c.items, secs, c.items / std::max(secs, 1e-9), (unsigned long long)c.matched,
                  (unsigned long long)c.low_quality, (unsigned long long)c.failed,
