@@ -197,6 +197,14 @@ std::string cpu_model() {
   return "unknown";
 }
 
+// The 1, 5 and 15 minute load averages: how busy the machine was with other work.
+std::string load_average() {
+  std::ifstream f("/proc/loadavg");
+  std::string a, b, c;
+  if (!(f >> a >> b >> c)) return "unknown";
+  return a + " " + b + " " + c;
+}
+
 bool write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   f << text;
@@ -215,6 +223,7 @@ int run_bench(int argc, char** argv) {
   if (int rc = parse(argc, argv, o); rc >= 0) return rc;
   using Clock = std::chrono::steady_clock;
 
+  const std::string load_at_start = load_average();
   // The corpus, in memory.
   std::vector<bench::CorpusImage> corpus;
   std::string temp_dir;
@@ -282,6 +291,7 @@ int run_bench(int argc, char** argv) {
 
   c.simd = result->simd;
   c.cpu = cpu_model();
+  c.load_average = load_at_start;
   c.hardware_threads = int(std::thread::hardware_concurrency());
   c.threads = o.config.threads;
   c.decode = o.config.scan.decode == DecodeMode::kFastJpeg ? "fast_jpeg" : "exact";

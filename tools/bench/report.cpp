@@ -88,7 +88,8 @@ std::string html_escape(const std::string& s) {
 
 std::string conditions_line(const BenchConditions& c, const CorpusFacts& f) {
   std::string s = "SIMD " + c.simd + ", threads " + join_threads(c.threads) + " (" +
-                  std::to_string(c.hardware_threads) + " hardware threads), decode " + c.decode +
+                  std::to_string(c.hardware_threads) + " hardware threads, load average " + c.load_average +
+                  " at start), decode " + c.decode +
                   (c.dihedral ? ", 8 dihedral hashes" : ", no dihedral hashes") +
                   (c.include_io ? ", files read from disk on every pass" : ", images held in memory (disk not measured)");
   (void)f;
@@ -189,7 +190,8 @@ std::string format_json(const BenchReport& rep) {
   const CorpusFacts f = corpus_facts(*rep.corpus);
   std::string o = "{\"schema\":\"" + std::string(kSchema) + "\",\"version\":" + json_quote(c.version);
   o += ",\"conditions\":{\"simd\":" + json_quote(c.simd) + ",\"cpu\":" + json_quote(c.cpu) +
-       ",\"hardware_threads\":" + std::to_string(c.hardware_threads) + ",\"threads\":[" + join_threads(c.threads) +
+       ",\"hardware_threads\":" + std::to_string(c.hardware_threads) +
+       ",\"load_average\":" + json_quote(c.load_average) + ",\"threads\":[" + join_threads(c.threads) +
        "],\"decode\":" + json_quote(c.decode) + ",\"dihedral\":" + (c.dihedral ? "true" : "false") +
        ",\"include_io\":" + (c.include_io ? "true" : "false") + ",\"seconds_per_thread_count\":" + num(c.seconds) +
        ",\"warmup_passes\":" + std::to_string(c.warmup_passes) + ",\"rounds_per_pass\":" +

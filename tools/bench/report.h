@@ -18,6 +18,7 @@ struct BenchConditions {
   std::string simd;
   std::string cpu;
   int hardware_threads = 0;
+  std::string load_average;       // /proc/loadavg 1/5/15 min at the start: other work on the machine
   std::vector<int> threads;
   std::string decode;             // "exact" or "fast_jpeg"
   bool dihedral = true;
