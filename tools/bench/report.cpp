@@ -157,8 +157,8 @@ std::string format_text(const BenchReport& rep) {
     char line[512];
     std::snprintf(line, sizeof line, "%7d  %6d  %-21s  %-21s  %-30s  %7.2fx  %9.0f%%\n", run.threads, run.repetitions,
                   spread(run.images_per_second).c_str(), spread(run.megapixels_per_second).c_str(),
-                  (fmt("%.3g", run.latency_p50_ms.median) + " / " + fmt("%.3g", run.latency_p95_ms.median) + " / " +
-                   fmt("%.3g", run.latency_p99_ms.median))
+                  (human(run.latency_p50_ms.median) + " / " + human(run.latency_p95_ms.median) + " / " +
+                   human(run.latency_p99_ms.median))
                       .c_str(),
                   run.speedup, run.efficiency * 100);
     o += line;
@@ -374,8 +374,8 @@ std::string svg_latency(const BenchResult& r) {
          "\" data-p95=\"" + num(run.latency_p95_ms.median) + "\" data-p99=\"" + num(run.latency_p99_ms.median) +
          "\" data-bin-ms=\"" + num(hist.bin_ms) + "\">";
     o += "<text x=\"" + std::to_string(left) + "\" y=\"" + num(top + 2) + "\" font-size=\"12\">" + std::to_string(run.threads) +
-         " thread(s): p50 " + fmt("%.3g", run.latency_p50_ms.median) + " ms, p95 " + fmt("%.3g", run.latency_p95_ms.median) +
-         " ms, p99 " + fmt("%.3g", run.latency_p99_ms.median) + " ms</text>";
+         " thread(s): p50 " + human(run.latency_p50_ms.median) + " ms, p95 " + human(run.latency_p95_ms.median) +
+         " ms, p99 " + human(run.latency_p99_ms.median) + " ms</text>";
     const double bw = span / kHistogramBins;
     for (size_t b = 0; b < hist.counts.size(); ++b) {
       const double bh = (ph - 14) * double(hist.counts[b]) / double(cmax);
