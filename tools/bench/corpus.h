@@ -24,8 +24,8 @@ struct SyntheticCorpusOptions {
   double min_mp = 0.3, max_mp = 12.0;  // sizes spread geometrically between these
 };
 
-// Deterministic pixels for a given seed; JPEG (quality 85) and PNG alternate. The encoded bytes
-// can differ between codec library versions, the pixels do not.
+// Deterministic pixels for a given seed and OpenCV version; JPEG (quality 85) and PNG alternate.
+// The encoded bytes also depend on the codec library versions.
 std::vector<CorpusImage> generate_synthetic_corpus(const SyntheticCorpusOptions& options);
 
 // Fills format and dimensions from the bytes (unknown formats keep "unknown" and 0x0).
