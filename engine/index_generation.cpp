@@ -1,12 +1,21 @@
 #include "engine/index_generation.h"
 
+#include <algorithm>
+#include <map>
+#include <tuple>
+
 namespace hashsieve {
 
 Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore& store, const ScanOptions& options,
                                                                 uint64_t number) {
   auto snapshot = store.snapshot_active(options.lists);
   if (!snapshot.ok()) return snapshot.status();
-  auto index = HashIndex::Build(std::move(*snapshot));
+  return build_generation(std::move(*snapshot), options, number);
+}
+
+Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot snapshot, const ScanOptions& options,
+                                                                uint64_t number) {
+  auto index = HashIndex::Build(std::move(snapshot));
   if (!index.ok()) return index.status();
   auto gen = std::make_shared<IndexGeneration>();
   gen->number = number;
@@ -18,6 +27,43 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore&
     gen->list_radius.push_back(r);
   }
   return std::shared_ptr<const IndexGeneration>(std::move(gen));
+}
+
+Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
+                                                bool constant_time) {
+  Hash256 queries[kDihedralCount];
+  int nq = 1;
+  queries[0] = pdq.hash;  // the canonical hash (differs from dihedral[0] only for 64x64 inputs)
+  if (pdq.has_dihedral) {
+    for (int d = 1; d < kDihedralCount; ++d) queries[d] = pdq.dihedral[d];
+    nq = kDihedralCount;
+  }
+  SearchOptions so;
+  so.list_radius = gen.list_radius;
+  so.constant_time = constant_time;
+  so.parallel = false;  // batches parallelise across items
+  auto found = gen.index->search(queries, size_t(nq), so);
+  if (!found.ok()) return found.status();
+  // One match per entry: its closest transform (the lower transform on ties).
+  std::map<uint32_t, std::pair<int, int>> best;  // entry -> (distance, transform)
+  for (const Match& m : *found) {
+    auto [it, fresh] = best.try_emplace(m.entry, m.distance, int(m.query));
+    if (!fresh && std::pair(m.distance, int(m.query)) < it->second) it->second = {m.distance, int(m.query)};
+  }
+  std::vector<ScanMatch> out;
+  out.reserve(best.size());
+  for (const auto& [entry, dt] : best) {
+    ScanMatch sm;
+    sm.list = gen.index->lists()[gen.index->list_of(entry)].name;
+    sm.entry_id = std::string(gen.index->entry_id(entry));
+    sm.distance = dt.first;
+    sm.transform = Dihedral(dt.second);
+    out.push_back(std::move(sm));
+  }
+  std::sort(out.begin(), out.end(), [](const ScanMatch& a, const ScanMatch& b) {
+    return std::tie(a.distance, a.list, a.entry_id, a.transform) < std::tie(b.distance, b.list, b.entry_id, b.transform);
+  });
+  return out;
 }
 
 }  // namespace hashsieve

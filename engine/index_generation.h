@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "hashsieve/entry_snapshot.h"
 #include "hashsieve/hash_index.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
@@ -20,5 +21,13 @@ struct IndexGeneration {
 
 Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore& store, const ScanOptions& options,
                                                                 uint64_t number);
+// The same from an in-memory snapshot (no store), e.g. a synthetic list for benchmarks.
+Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot snapshot, const ScanOptions& options,
+                                                                uint64_t number);
+
+// Matches an upload's hash (and its dihedral hashes when present) against `gen`: one match per
+// entry at its closest transform, sorted by distance, list, entry id. The scan's match step.
+Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
+                                                bool constant_time);
 
 }  // namespace hashsieve

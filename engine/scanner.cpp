@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -51,41 +50,14 @@ struct Scanner::Impl {
     }
     const auto gen = current.load();
     r.generation = gen->number;
-    Hash256 queries[kDihedralCount];
-    int nq = 1;
-    queries[0] = img.pdq.hash;  // the canonical hash (differs from dihedral[0] only for 64x64 inputs)
-    if (img.pdq.has_dihedral) {
-      for (int d = 1; d < kDihedralCount; ++d) queries[d] = img.pdq.dihedral[d];
-      nq = kDihedralCount;
-    }
-    SearchOptions so;
-    so.list_radius = gen->list_radius;
-    so.constant_time = options.constant_time;
-    so.parallel = false;  // batches parallelise across items
-    auto found = gen->index->search(queries, size_t(nq), so);
+    auto found = match_generation(*gen, img.pdq, options.constant_time);
     if (!found.ok()) {
       r.outcome = ScanOutcome::kError;
       r.status = found.status();
       return;
     }
-    // One match per entry: its closest transform (the lower transform on ties).
-    std::map<uint32_t, std::pair<int, int>> best;  // entry -> (distance, transform)
-    for (const Match& m : *found) {
-      auto [it, fresh] = best.try_emplace(m.entry, m.distance, int(m.query));
-      if (!fresh && std::pair(m.distance, int(m.query)) < it->second) it->second = {m.distance, int(m.query)};
-    }
-    for (const auto& [entry, dt] : best) {
-      ScanMatch sm;
-      sm.list = gen->index->lists()[gen->index->list_of(entry)].name;
-      sm.entry_id = std::string(gen->index->entry_id(entry));
-      if (allow.count({sm.list, sm.entry_id})) continue;
-      sm.distance = dt.first;
-      sm.transform = Dihedral(dt.second);
-      r.matches.push_back(std::move(sm));
-    }
-    std::sort(r.matches.begin(), r.matches.end(), [](const ScanMatch& a, const ScanMatch& b) {
-      return std::tie(a.distance, a.list, a.entry_id, a.transform) < std::tie(b.distance, b.list, b.entry_id, b.transform);
-    });
+    for (ScanMatch& sm : *found)
+      if (!allow.count({sm.list, sm.entry_id})) r.matches.push_back(std::move(sm));
     r.outcome = r.matches.empty() ? ScanOutcome::kNoMatch : ScanOutcome::kMatch;
   }
 

@@ -10,5 +10,6 @@ int run_scan(int argc, char** argv);
 int run_list(int argc, char** argv);   // list create/import/export/withdraw/purge/drop/stats
 int run_db(int argc, char** argv);     // db checkpoint
 int run_match(int argc, char** argv);  // match hashes against the stored lists
+int run_bench(int argc, char** argv);  // measure detection throughput
 
 }  // namespace hashsieve::cli

@@ -25,6 +25,7 @@ constexpr Command kCommands[] = {
     {"list", hashsieve::cli::run_list, "manage hash lists: create, import, export, withdraw, drop, stats"},
     {"db", hashsieve::cli::run_db, "database maintenance: checkpoint"},
     {"match", hashsieve::cli::run_match, "match hashes against the lists; JSONL out"},
+    {"bench", hashsieve::cli::run_bench, "measure detection throughput: stages, images/s, latency, scaling"},
 };
 
 void print_usage(std::FILE* out) {
