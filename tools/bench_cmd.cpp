@@ -14,7 +14,7 @@
 #include "engine/index_generation.h"
 #include "engine/text_escape.h"
 #include "hashsieve/hash_store.h"
-#include "tools/args.h"
+#include "tools/arg_reader.h"
 #include "tools/bench/corpus.h"
 #include "tools/bench/report.h"
 #include "tools/bench/runner.h"
@@ -101,7 +101,7 @@ bool parse_double(const std::string& s, double lo, double hi, double& out) {
 }
 
 int parse(int argc, char** argv, Options& o) {
-  Args a(argc, argv);
+  ArgReader a(argc, argv);
   std::string v;
   long n;
   while (!a.done()) {
