@@ -100,6 +100,29 @@ ScanResult Scanner::scan_buffer(const uint8_t* data, size_t size) const {
   return r;
 }
 
+std::vector<ScanResult> Scanner::scan_buffers(const std::vector<Buffer>& buffers) const {
+  cv::setNumThreads(1);  // parallel per image; do not stack OpenCV's pool on top
+  std::vector<ScanResult> results(buffers.size());
+  size_t next = 0;
+  run_ordered_pipeline<size_t>(
+      impl_->options.threads, impl_->options.max_in_flight,
+      [&](size_t& i) {
+        if (next == buffers.size()) return false;
+        i = next++;
+        return true;
+      },
+      [&](size_t& i) {
+        ScanResult& r = results[i];
+        r.index = i;
+        r.path = buffers[i].id;
+        impl_->finish(hash_image_bytes(buffers[i].data, buffers[i].size, impl_->options.limits,
+                                       impl_->options.decode, impl_->hasher()),
+                      r);
+      },
+      [](size_t&) {});
+  return results;
+}
+
 Status Scanner::scan_files(const std::function<bool(FileInput& input)>& next,
                            const std::function<void(const ScanResult&)>& sink) const {
   cv::setNumThreads(1);  // parallel per image; do not stack OpenCV's pool on top

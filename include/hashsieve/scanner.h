@@ -73,6 +73,15 @@ class Scanner {
   // One image held in memory (low latency; callable from many threads at once).
   ScanResult scan_buffer(const uint8_t* data, size_t size) const;
 
+  // A batch of images held in memory (e.g. a service's upload queue), scanned in parallel;
+  // results[i] is the result of buffers[i]; `id` is copied into ScanResult::path.
+  struct Buffer {
+    const uint8_t* data = nullptr;
+    size_t size = 0;
+    std::string id;
+  };
+  std::vector<ScanResult> scan_buffers(const std::vector<Buffer>& buffers) const;
+
   // A batch of files in parallel; results delivered in input order, one at a time.
   Status scan_files(const std::function<bool(FileInput& input)>& next,
                     const std::function<void(const ScanResult&)>& sink) const;

@@ -199,6 +199,29 @@ TEST_F(EngineScan, OneAndTwoThreadsGiveTheSameResults) {
   EXPECT_EQ(run(1), run(2));
 }
 
+TEST_F(EngineScan, BufferBatchesMatchFileScansItemForItem) {
+  auto scanner = Scanner::Create(*store_, {});
+  ASSERT_TRUE(scanner.ok());
+  std::vector<std::string> files;
+  for (const auto& v : photos()) files.push_back(kImages + v.file);
+  std::vector<std::vector<uint8_t>> bytes;
+  for (const auto& f : files) bytes.push_back(testing::read_file(f));
+  bytes.push_back({0xff, 0xd8, 0xff, 0x00});  // a corrupt upload in the middle of nothing
+  std::vector<Scanner::Buffer> buffers;
+  for (size_t i = 0; i < bytes.size(); ++i) buffers.push_back({bytes[i].data(), bytes[i].size(), "item-" + std::to_string(i)});
+  const auto from_buffers = (*scanner)->scan_buffers(buffers);
+  const auto from_files = scan_all(**scanner, files);
+  ASSERT_EQ(from_buffers.size(), files.size() + 1);
+  for (size_t i = 0; i < files.size(); ++i) {
+    EXPECT_EQ(from_buffers[i].path, "item-" + std::to_string(i));
+    EXPECT_EQ(from_buffers[i].outcome, from_files[i].outcome) << files[i];
+    EXPECT_EQ(from_buffers[i].hash, from_files[i].hash) << files[i];
+    EXPECT_EQ(from_buffers[i].matches.size(), from_files[i].matches.size()) << files[i];
+  }
+  EXPECT_EQ(from_buffers.back().outcome, ScanOutcome::kError);
+  EXPECT_EQ(from_buffers.back().status.code(), StatusCode::kDecodeFailed);
+}
+
 TEST_F(EngineScan, ReloadSwapsGenerationsWhileScansRun) {
   auto scanner = Scanner::Create(*store_, {});
   ASSERT_TRUE(scanner.ok());
