@@ -8,7 +8,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-30}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(decode_hash image_header parse_hex text_escape)
+[ ${#targets[@]} -eq 0 ] && targets=(decode_hash image_header parse_hex text_escape list_formats)
 build=${FUZZ_BUILD_DIR:-$root/build-fuzz}
 
 "$root/scripts/setup-deps.sh" clang-14 libclang-rt-14-dev
