@@ -25,7 +25,7 @@ enum class DecodeMode {
   // one, so results must be labelled non-canonical. Other formats decode exactly.
   kFastJpeg,
 };
-inline constexpr int kFastMinSide = 256;
+inline constexpr int kFastMinSide = 768;
 
 // Decoded pixels (BGR8 or RGB8, see view().format), released with the last copy of this object.
 struct DecodedImage {
