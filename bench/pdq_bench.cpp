@@ -63,7 +63,7 @@ void BM_Luma(benchmark::State& state, SimdLevel level, Size s) {
   ImageView img{px.data(), s.w, s.h, size_t(s.w) * 3, PixelFormat::kRGB8};
   std::vector<float> out(size_t(s.w) * s.h);
   for (auto _ : state) {
-    k.luma(img, out.data());
+    k.luma_rows(img, 0, s.h, out.data());
     benchmark::ClobberMemory();
   }
   report(state, level, double(s.w) * s.h);
@@ -76,7 +76,7 @@ void BM_BoxPass(benchmark::State& state, SimdLevel level, Size s) {
   auto addr = reinterpret_cast<uintptr_t>(scratch.data());
   float* sc = scratch.data() + ((32 - addr % 32) % 32) / sizeof(float);
   for (auto _ : state) {
-    k.box_rows_transposed(in.data(), s.h, s.w, (s.w + 127) / 128, nullptr, 0, sc, out.data());
+    k.box_rows_transposed(in.data(), s.h, s.w, (s.w + 127) / 128, nullptr, 0, sc, out.data(), size_t(s.h));
     benchmark::ClobberMemory();
   }
   report(state, level, double(s.w) * s.h);

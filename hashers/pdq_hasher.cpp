@@ -1,32 +1,20 @@
 // PDQ driver: luma -> tent filter (4 box passes) -> 64x64 decimation -> quality, DCT, bits.
-// Only the 64 sampled columns and rows of the last two passes are computed.
 #include "hashsieve/pdq.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "hashers/pdq_dct.h"
 #include "hashers/pdq_kernels.h"
 #include "hashers/pdq_luma.h"
+#include "hashers/pdq_tent_filter.h"
 
 namespace hashsieve {
 namespace {
 
 constexpr int kMinSide = 5;
 constexpr int kCliSide = 512;
-
-// A float buffer with 32-byte aligned storage that only grows.
-class FloatBuffer {
- public:
-  float* get(size_t n) {
-    if (n + 8 > storage_.size()) storage_.assign(n + 8, 0.0f);
-    auto addr = reinterpret_cast<uintptr_t>(storage_.data());
-    return storage_.data() + ((32 - addr % 32) % 32) / sizeof(float);
-  }
-
- private:
-  std::vector<float> storage_;
-};
 
 Status check_image(const ImageView& img, uint64_t max_pixels) {
   if (img.width < kMinSide || img.height < kMinSide) {
@@ -56,53 +44,43 @@ const char* dihedral_name(Dihedral d) noexcept {
 struct PdqHasher::Impl {
   PdqOptions options;
   const pdq::Kernels* kernels = nullptr;
-  FloatBuffer luma, pass1, pass3, scratch;
+  pdq::FloatBuffer luma;  // whole-image luma, only for the cli512 squash and 64x64 inputs
+  pdq::TentScratch tent;
 
-  // The tent filter of an h x w luma image, sampled at the 64x64 decimation points.
-  // Clobbers `l` (reused as the second pass's output).
-  void filter_and_decimate(float* l, int h, int w, pdq::Block64& a) {
-    const int wx = (w + 127) / 128, wy = (h + 127) / 128;
-    int rows[64], cols[64];
-    pdq::decimation_indices(h, rows);
-    pdq::decimation_indices(w, cols);
-    const int max_side = std::max(w, h);
-    float* s = scratch.get(kernels->scratch_floats(max_side));
-    float* p1 = pass1.get(size_t(w) * h);
-    float* p3 = pass3.get(size_t(64) * h);
-    kernels->box_rows_transposed(l, h, w, wx, nullptr, 0, s, p1);   // rows       -> w x h
-    kernels->box_rows_transposed(p1, w, h, wy, nullptr, 0, s, l);   // columns    -> h x w
-    kernels->box_rows_transposed(l, h, w, wx, cols, 64, s, p3);     // rows, kept -> 64 x h
-    kernels->box_rows_transposed(p3, 64, h, wy, rows, 64, s, a.data());  // columns -> 64 x 64
+  void filter_image(const ImageView& image, pdq::Block64& a) {
+    pdq::tent_filter_decimate(
+        *kernels, [&](int y0, int rows, float* out) { kernels->luma_rows(image, y0, rows, out); }, image.height,
+        image.width, a, tent);
+  }
+  void filter_luma(const float* l, int h, int w, pdq::Block64& a) {
+    pdq::tent_filter_decimate(
+        *kernels, [&](int y0, int rows, float* out) { std::copy(l + size_t(y0) * w, l + size_t(y0 + rows) * w, out); },
+        h, w, a, tent);
   }
 
   Result<PdqResult> run(const ImageView& image) {
     if (Status st = check_image(image, options.max_pixels); !st.ok()) return st;
-    int w = image.width, h = image.height;
-    float* l;
-    if (options.flavor == PdqFlavor::kCli512 && (w > kCliSide || h > kCliSide)) {
-      l = squash_luma_512(image);
-      w = h = kCliSide;
-    } else {
-      l = luma.get(size_t(w) * h);
-      kernels->luma(image, l);
-    }
-
     PdqResult result;
     pdq::Block64 a;
-    const bool exact64 = (w == 64 && h == 64);
-    if (exact64) {
+    const bool squash = options.flavor == PdqFlavor::kCli512 && (image.width > kCliSide || image.height > kCliSide);
+    if (squash) {
+      filter_luma(squash_luma_512(image), kCliSide, kCliSide, a);
+    } else if (image.width == 64 && image.height == 64) {
       // The reference skips filtering for the plain hash of a 64x64 input, but not for the
       // dihedral hashes.
+      float* l = luma.get(64 * 64);
+      kernels->luma_rows(image, 0, 64, l);
       std::copy(l, l + 64 * 64, a.begin());
       result.quality = pdq::pdq_quality(a);
       result.hash = pdq::pdq_bits(pdq::pdq_dct(a));
       if (!options.dihedral) return result;
-      filter_and_decimate(l, h, w, a);
+      filter_luma(l, 64, 64, a);
       result.dihedral = pdq::pdq_dihedral_bits(pdq::pdq_dct(a));
       result.has_dihedral = true;
       return result;
+    } else {
+      filter_image(image, a);
     }
-    filter_and_decimate(l, h, w, a);
     result.quality = pdq::pdq_quality(a);
     const pdq::Dct16 b = pdq::pdq_dct(a);
     if (options.dihedral) {

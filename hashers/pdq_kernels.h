@@ -10,19 +10,30 @@
 
 namespace hashsieve::pdq {
 
+// Rows per strip of a row pass (the AVX2 kernels keep 16 rows in two vectors).
+inline constexpr int kStripRows = 16;
+
 struct Kernels {
   SimdLevel level;
 
-  // Luma of every pixel, row-major into out (height x width):
+  // Luma of rows [y0, y0 + rows) into out (rows x width, row-major):
   // Y = (0.299f*R + 0.587f*G) + 0.114f*B in float32.
-  void (*luma)(const ImageView& image, float* out);
+  void (*luma_rows)(const ImageView& image, int y0, int rows, float* out);
 
   // One PDQ box pass along each row of `in` (rows x cols, row-major), written transposed:
-  // out[c * rows + r] = box(row r)[c]. With keep != nullptr only the nkeep columns keep[k]
-  // (non-decreasing) are written, compactly: out[k * rows + r] = box(row r)[keep[k]].
-  // `scratch` holds at least scratch_floats(cols) floats, 32-byte aligned.
+  // out[c * out_stride + r] = box(row r)[c]. With keep != nullptr only the nkeep columns keep[k]
+  // (non-decreasing) are written, compactly: out[k * out_stride + r] = box(row r)[keep[k]].
   void (*box_rows_transposed)(const float* in, int rows, int cols, int window, const int* keep,
-                              int nkeep, float* scratch, float* out);
+                              int nkeep, float* scratch, float* out, size_t out_stride);
+
+  // The same pass written row-major: out_rows[r][c] = box(row r)[c], for rows <= kStripRows.
+  void (*box_rows)(const float* in, int rows, int cols, int window, float* scratch, float* const* out_rows);
+
+  // One step of a box pass down n columns at once (lanes = columns): sum += add (when add),
+  // then sum -= sub (when sub), then out = sum / count (when out).
+  void (*column_step)(float* sum, const float* add, const float* sub, float count, float* out, int n);
+
+  // Floats of 32-byte aligned scratch the row passes need for `cols` columns.
   size_t (*scratch_floats)(int cols);
 };
 

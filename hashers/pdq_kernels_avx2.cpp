@@ -10,7 +10,6 @@
 namespace hashsieve::pdq {
 namespace {
 
-constexpr int kRowsPerStrip = 16;  // two independent running sums hide the add latency
 
 // ---- luma ----
 
@@ -41,13 +40,14 @@ __m256 luma_from_planar(__m128i lo, __m128i hi) {
                _mm256_cvtepu8_epi32(bx));
 }
 
-void luma_avx2(const ImageView& image, float* out) {
+void luma_rows_avx2(const ImageView& image, int y0, int rows, float* out) {
   const ChannelOrder o = channel_order(image.format);
   const int w = image.width;
   const __m128i mask = planar_mask(o);
-  for (int y = 0; y < image.height; ++y) {
+  for (int r = 0; r < rows; ++r) {
+    const int y = y0 + r;
     const uint8_t* row = image.data + size_t(y) * image.stride;
-    float* dst = out + size_t(y) * w;
+    float* dst = out + size_t(r) * w;
     int x = 0;
     if (o.bpp == 3) {
       // The second load reads 16 bytes from pixel x+4: stay 28 bytes inside the row.
@@ -76,12 +76,12 @@ void luma_avx2(const ImageView& image, float* out) {
 
 // ---- box passes ----
 
-// out[0..7] (stride 16 floats) = column c..c+7 of the 8 rows rp[0..7].
-inline void transpose8x8(const float* const* rp, int c, float* out) {
-  __m256 r0 = _mm256_loadu_ps(rp[0] + c), r1 = _mm256_loadu_ps(rp[1] + c);
-  __m256 r2 = _mm256_loadu_ps(rp[2] + c), r3 = _mm256_loadu_ps(rp[3] + c);
-  __m256 r4 = _mm256_loadu_ps(rp[4] + c), r5 = _mm256_loadu_ps(rp[5] + c);
-  __m256 r6 = _mm256_loadu_ps(rp[6] + c), r7 = _mm256_loadu_ps(rp[7] + c);
+// Transposes an 8x8 block: dst[i][0..7] = (src[0][i], ..., src[7][i]).
+inline void transpose8x8(const float* const* src, float* const* dst) {
+  __m256 r0 = _mm256_loadu_ps(src[0]), r1 = _mm256_loadu_ps(src[1]);
+  __m256 r2 = _mm256_loadu_ps(src[2]), r3 = _mm256_loadu_ps(src[3]);
+  __m256 r4 = _mm256_loadu_ps(src[4]), r5 = _mm256_loadu_ps(src[5]);
+  __m256 r6 = _mm256_loadu_ps(src[6]), r7 = _mm256_loadu_ps(src[7]);
   __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1);
   __m256 t2 = _mm256_unpacklo_ps(r2, r3), t3 = _mm256_unpackhi_ps(r2, r3);
   __m256 t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5);
@@ -90,60 +90,58 @@ inline void transpose8x8(const float* const* rp, int c, float* out) {
   __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
   __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
   __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-  const int s = kRowsPerStrip;
-  _mm256_store_ps(out + 0 * s, _mm256_permute2f128_ps(u0, u4, 0x20));
-  _mm256_store_ps(out + 1 * s, _mm256_permute2f128_ps(u1, u5, 0x20));
-  _mm256_store_ps(out + 2 * s, _mm256_permute2f128_ps(u2, u6, 0x20));
-  _mm256_store_ps(out + 3 * s, _mm256_permute2f128_ps(u3, u7, 0x20));
-  _mm256_store_ps(out + 4 * s, _mm256_permute2f128_ps(u0, u4, 0x31));
-  _mm256_store_ps(out + 5 * s, _mm256_permute2f128_ps(u1, u5, 0x31));
-  _mm256_store_ps(out + 6 * s, _mm256_permute2f128_ps(u2, u6, 0x31));
-  _mm256_store_ps(out + 7 * s, _mm256_permute2f128_ps(u3, u7, 0x31));
+  _mm256_storeu_ps(dst[0], _mm256_permute2f128_ps(u0, u4, 0x20));
+  _mm256_storeu_ps(dst[1], _mm256_permute2f128_ps(u1, u5, 0x20));
+  _mm256_storeu_ps(dst[2], _mm256_permute2f128_ps(u2, u6, 0x20));
+  _mm256_storeu_ps(dst[3], _mm256_permute2f128_ps(u3, u7, 0x20));
+  _mm256_storeu_ps(dst[4], _mm256_permute2f128_ps(u0, u4, 0x31));
+  _mm256_storeu_ps(dst[5], _mm256_permute2f128_ps(u1, u5, 0x31));
+  _mm256_storeu_ps(dst[6], _mm256_permute2f128_ps(u2, u6, 0x31));
+  _mm256_storeu_ps(dst[7], _mm256_permute2f128_ps(u3, u7, 0x31));
 }
 
-// t[c * 16 + lane] = rp[lane][c] for c < cols.
-void transpose_strip(const float* const* rp, int cols, float* t) {
+// t[c * 16 + lane] = rp[lane][c] for c < cols: 16 rows into column-major lanes.
+void rows_to_lanes(const float* const* rp, int cols, float* t) {
   int c = 0;
   for (; c + 8 <= cols; c += 8) {
-    transpose8x8(rp, c, t + size_t(c) * kRowsPerStrip);
-    transpose8x8(rp + 8, c, t + size_t(c) * kRowsPerStrip + 8);
+    for (int half = 0; half < 2; ++half) {
+      const float* src[8];
+      float* dst[8];
+      for (int i = 0; i < 8; ++i) {
+        src[i] = rp[half * 8 + i] + c;
+        dst[i] = t + size_t(c + i) * kStripRows + half * 8;
+      }
+      transpose8x8(src, dst);
+    }
   }
   for (; c < cols; ++c)
-    for (int lane = 0; lane < kRowsPerStrip; ++lane) t[size_t(c) * kRowsPerStrip + lane] = rp[lane][c];
+    for (int lane = 0; lane < kStripRows; ++lane) t[size_t(c) * kStripRows + lane] = rp[lane][c];
 }
 
-struct StripWriter {
-  float* out;
-  int rows, r0, nr;
-  const int* keep;
-  int nkeep;
-  int k = 0;  // next kept column
-
-  inline void put(int dst, __m256 v0, __m256 v1) {
-    float* d = out + size_t(dst) * rows + r0;
-    if (nr == kRowsPerStrip) {
-      _mm256_storeu_ps(d, v0);
-      _mm256_storeu_ps(d + 8, v1);
-    } else {
-      alignas(32) float tmp[kRowsPerStrip];
-      _mm256_store_ps(tmp, v0);
-      _mm256_store_ps(tmp + 8, v1);
-      std::copy(tmp, tmp + nr, d);
+// The inverse: out_rows[lane][c] = t[c * 16 + lane].
+void lanes_to_rows(const float* t, int cols, float* const* out_rows) {
+  int c = 0;
+  for (; c + 8 <= cols; c += 8) {
+    for (int half = 0; half < 2; ++half) {
+      const float* src[8];
+      float* dst[8];
+      for (int i = 0; i < 8; ++i) {
+        src[i] = t + size_t(c + i) * kStripRows + half * 8;
+        dst[i] = out_rows[half * 8 + i] + c;
+      }
+      transpose8x8(src, dst);
     }
   }
-  inline void emit(int oi, __m256 s0, __m256 s1, __m256 count) {
-    if (!keep) {
-      put(oi, _mm256_div_ps(s0, count), _mm256_div_ps(s1, count));
-      return;
-    }
-    while (k < nkeep && keep[k] == oi) put(k++, _mm256_div_ps(s0, count), _mm256_div_ps(s1, count));
-  }
-};
+  for (; c < cols; ++c)
+    for (int lane = 0; lane < kStripRows; ++lane) out_rows[lane][c] = t[size_t(c) * kStripRows + lane];
+}
 
-// The four phases of for_each_box_phase, unrolled for vectors of 16 rows.
-void box_strip(const float* t, int n, int w, StripWriter& wr) {
+// The four phases of for_each_box_phase, unrolled for vectors of 16 rows held in lanes;
+// emit(oi, s0, s1, count) sees every output position in order.
+template <typename Emit>
+void box_strip(const float* t, int n, int w, Emit&& emit) {
   const int half = (w + 2) / 2;
-  const int s = kRowsPerStrip;
+  const int s = kStripRows;
   __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
   int ri = 0, li = 0, oi = 0, count = 0;
   for (int i = 0; i < half - 1; ++i, ++ri, ++count) {
@@ -154,7 +152,7 @@ void box_strip(const float* t, int n, int w, StripWriter& wr) {
     s0 = _mm256_add_ps(s0, _mm256_load_ps(t + size_t(ri) * s));
     s1 = _mm256_add_ps(s1, _mm256_load_ps(t + size_t(ri) * s + 8));
     ++count;
-    wr.emit(oi, s0, s1, _mm256_set1_ps(float(count)));
+    emit(oi, s0, s1, _mm256_set1_ps(float(count)));
   }
   const __m256 full = _mm256_set1_ps(float(count));
   for (int i = 0; i < n - w; ++i, ++ri, ++li, ++oi) {
@@ -162,35 +160,97 @@ void box_strip(const float* t, int n, int w, StripWriter& wr) {
     s1 = _mm256_add_ps(s1, _mm256_load_ps(t + size_t(ri) * s + 8));
     s0 = _mm256_sub_ps(s0, _mm256_load_ps(t + size_t(li) * s));
     s1 = _mm256_sub_ps(s1, _mm256_load_ps(t + size_t(li) * s + 8));
-    wr.emit(oi, s0, s1, full);
+    emit(oi, s0, s1, full);
   }
   for (int i = 0; i < half - 1; ++i, ++li, ++oi) {
     s0 = _mm256_sub_ps(s0, _mm256_load_ps(t + size_t(li) * s));
     s1 = _mm256_sub_ps(s1, _mm256_load_ps(t + size_t(li) * s + 8));
     --count;
-    wr.emit(oi, s0, s1, _mm256_set1_ps(float(count)));
+    emit(oi, s0, s1, _mm256_set1_ps(float(count)));
   }
 }
 
-void box_rows_transposed_avx2(const float* in, int rows, int cols, int window, const int* keep,
-                              int nkeep, float* scratch, float* out) {
-  for (int r0 = 0; r0 < rows; r0 += kRowsPerStrip) {
-    const int nr = std::min(kRowsPerStrip, rows - r0);
-    const float* rp[kRowsPerStrip];
-    // Missing rows of a short last strip repeat its first row; their lanes are never stored.
-    for (int lane = 0; lane < kRowsPerStrip; ++lane) rp[lane] = in + size_t(r0 + (lane < nr ? lane : 0)) * cols;
-    transpose_strip(rp, cols, scratch);
-    StripWriter wr{out, rows, r0, nr, keep, nkeep};
-    box_strip(scratch, cols, window, wr);
+// Row pointers for a strip of nr <= 16 rows; missing rows repeat the first (never stored).
+void strip_rows(const float* in, int r0, int nr, int cols, const float* rp[kStripRows]) {
+  for (int lane = 0; lane < kStripRows; ++lane) rp[lane] = in + size_t(r0 + (lane < nr ? lane : 0)) * cols;
+}
+
+// Stores 16 lanes (or the first nr) at d.
+inline void store_lanes(float* d, int nr, __m256 v0, __m256 v1) {
+  if (nr == kStripRows) {
+    _mm256_storeu_ps(d, v0);
+    _mm256_storeu_ps(d + 8, v1);
+    return;
+  }
+  alignas(32) float tmp[kStripRows];
+  _mm256_store_ps(tmp, v0);
+  _mm256_store_ps(tmp + 8, v1);
+  std::copy(tmp, tmp + nr, d);
+}
+
+void box_rows_transposed_avx2(const float* in, int rows, int cols, int window, const int* keep, int nkeep,
+                              float* scratch, float* out, size_t out_stride) {
+  for (int r0 = 0; r0 < rows; r0 += kStripRows) {
+    const int nr = std::min(kStripRows, rows - r0);
+    const float* rp[kStripRows];
+    strip_rows(in, r0, nr, cols, rp);
+    rows_to_lanes(rp, cols, scratch);
+    int k = 0;  // next kept column
+    box_strip(scratch, cols, window, [&](int oi, __m256 s0, __m256 s1, __m256 count) {
+      if (!keep) {
+        store_lanes(out + size_t(oi) * out_stride + r0, nr, _mm256_div_ps(s0, count), _mm256_div_ps(s1, count));
+        return;
+      }
+      while (k < nkeep && keep[k] == oi) {
+        store_lanes(out + size_t(k++) * out_stride + r0, nr, _mm256_div_ps(s0, count), _mm256_div_ps(s1, count));
+      }
+    });
   }
 }
 
-size_t scratch_floats_avx2(int cols) { return size_t(cols) * kRowsPerStrip; }
+void box_rows_avx2(const float* in, int rows, int cols, int window, float* scratch, float* const* out_rows) {
+  // scratch: lanes in and lanes out (cols x 16 floats each), then a throwaway row.
+  float* lanes_in = scratch;
+  float* lanes_out = scratch + size_t(cols) * kStripRows;
+  float* spare = lanes_out + size_t(cols) * kStripRows;
+  const float* rp[kStripRows];
+  strip_rows(in, 0, rows, cols, rp);
+  rows_to_lanes(rp, cols, lanes_in);
+  box_strip(lanes_in, cols, window, [&](int oi, __m256 s0, __m256 s1, __m256 count) {
+    _mm256_store_ps(lanes_out + size_t(oi) * kStripRows, _mm256_div_ps(s0, count));
+    _mm256_store_ps(lanes_out + size_t(oi) * kStripRows + 8, _mm256_div_ps(s1, count));
+  });
+  float* dst[kStripRows];  // lanes past `rows` land in the throwaway row
+  for (int lane = 0; lane < kStripRows; ++lane) dst[lane] = lane < rows ? out_rows[lane] : spare;
+  lanes_to_rows(lanes_out, cols, dst);
+}
+
+void column_step_avx2(float* sum, const float* add, const float* sub, float count, float* out, int n) {
+  const __m256 cv = _mm256_set1_ps(count);
+  int x = 0;
+  for (; x + 8 <= n; x += 8) {
+    __m256 s = _mm256_loadu_ps(sum + x);
+    if (add) s = _mm256_add_ps(s, _mm256_loadu_ps(add + x));
+    if (sub) s = _mm256_sub_ps(s, _mm256_loadu_ps(sub + x));
+    _mm256_storeu_ps(sum + x, s);
+    if (out) _mm256_storeu_ps(out + x, _mm256_div_ps(s, cv));
+  }
+  for (; x < n; ++x) {
+    float s = sum[x];
+    if (add) s += add[x];
+    if (sub) s -= sub[x];
+    sum[x] = s;
+    if (out) out[x] = s / count;
+  }
+}
+
+size_t scratch_floats_avx2(int cols) { return (2 * size_t(cols) + 1) * kStripRows + size_t(cols); }
 
 }  // namespace
 
 const Kernels* avx2_kernels() {
-  static const Kernels k{SimdLevel::kAvx2, luma_avx2, box_rows_transposed_avx2, scratch_floats_avx2};
+  static const Kernels k{SimdLevel::kAvx2, luma_rows_avx2,   box_rows_transposed_avx2,
+                         box_rows_avx2,    column_step_avx2, scratch_floats_avx2};
   return &k;
 }
 

@@ -6,33 +6,52 @@
 namespace hashsieve::pdq {
 namespace {
 
-void luma_scalar(const ImageView& image, float* out) {
-  for (int y = 0; y < image.height; ++y) {
-    luma_row_scalar(image, y, 0, image.width, out + size_t(y) * image.width);
+void luma_rows_scalar(const ImageView& image, int y0, int rows, float* out) {
+  for (int r = 0; r < rows; ++r) luma_row_scalar(image, y0 + r, 0, image.width, out + size_t(r) * image.width);
+}
+
+// Runs the reference running sum along one row, calling put(oi, value) for each output.
+template <typename Put>
+void box_row(const float* row, int cols, int window, Put&& put) {
+  float sum = 0.0f;
+  for_each_box_phase(cols, window, [&](BoxStep step, int ri, int li, int oi, int count) {
+    switch (step) {
+      case BoxStep::kGrow: sum += row[ri]; break;
+      case BoxStep::kGrowEmit: sum += row[ri]; put(oi, sum, count); break;
+      case BoxStep::kSlideEmit: sum += row[ri]; sum -= row[li]; put(oi, sum, count); break;
+      case BoxStep::kShrinkEmit: sum -= row[li]; put(oi, sum, count); break;
+    }
+  });
+}
+
+void box_rows_transposed_scalar(const float* in, int rows, int cols, int window, const int* keep, int nkeep,
+                                float* /*scratch*/, float* out, size_t out_stride) {
+  for (int r = 0; r < rows; ++r) {
+    int k = 0;  // next kept column to emit
+    box_row(in + size_t(r) * cols, cols, window, [&](int oi, float sum, int count) {
+      if (!keep) {
+        out[size_t(oi) * out_stride + r] = sum / count;
+        return;
+      }
+      while (k < nkeep && keep[k] == oi) out[size_t(k++) * out_stride + r] = sum / count;
+    });
   }
 }
 
-void box_rows_transposed_scalar(const float* in, int rows, int cols, int window, const int* keep,
-                                int nkeep, float* /*scratch*/, float* out) {
+void box_rows_scalar(const float* in, int rows, int cols, int window, float* /*scratch*/, float* const* out_rows) {
   for (int r = 0; r < rows; ++r) {
-    const float* row = in + size_t(r) * cols;
-    float sum = 0.0f;
-    int k = 0;  // next kept column to emit
-    auto emit = [&](int oi, int count) {
-      if (!keep) {
-        out[size_t(oi) * rows + r] = sum / count;
-        return;
-      }
-      while (k < nkeep && keep[k] == oi) out[size_t(k++) * rows + r] = sum / count;
-    };
-    for_each_box_phase(cols, window, [&](BoxStep step, int ri, int li, int oi, int count) {
-      switch (step) {
-        case BoxStep::kGrow: sum += row[ri]; break;
-        case BoxStep::kGrowEmit: sum += row[ri]; emit(oi, count); break;
-        case BoxStep::kSlideEmit: sum += row[ri]; sum -= row[li]; emit(oi, count); break;
-        case BoxStep::kShrinkEmit: sum -= row[li]; emit(oi, count); break;
-      }
-    });
+    float* dst = out_rows[r];
+    box_row(in + size_t(r) * cols, cols, window, [&](int oi, float sum, int count) { dst[oi] = sum / count; });
+  }
+}
+
+void column_step_scalar(float* sum, const float* add, const float* sub, float count, float* out, int n) {
+  for (int x = 0; x < n; ++x) {
+    float s = sum[x];
+    if (add) s += add[x];
+    if (sub) s -= sub[x];
+    sum[x] = s;
+    if (out) out[x] = s / count;
   }
 }
 
@@ -55,7 +74,8 @@ void decimation_indices(int n, int out[64]) {
 }
 
 const Kernels& scalar_kernels() {
-  static const Kernels k{SimdLevel::kScalar, luma_scalar, box_rows_transposed_scalar, scratch_none};
+  static const Kernels k{SimdLevel::kScalar,  luma_rows_scalar,   box_rows_transposed_scalar,
+                         box_rows_scalar,     column_step_scalar, scratch_none};
   return k;
 }
 

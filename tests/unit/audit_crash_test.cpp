@@ -54,7 +54,9 @@ TEST(AuditCrash, KilledScansLeaveWholeAuditGroups) {
       if (r.find("\"type\":\"batch\"") != std::string::npos) ++batches;
       return true;
     }).ok());
-    if (batches == 0) EXPECT_EQ(matches % 64, 0u) << "a partial group of audit records is visible";
+    if (batches == 0) {
+      EXPECT_EQ(matches % 64, 0u) << "a partial group of audit records is visible";
+    }
   }
   EXPECT_GT(killed_midway, 0) << "no scan was interrupted: the test proved nothing";
   fs::remove_all(demo.dir);

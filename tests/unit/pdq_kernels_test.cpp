@@ -5,6 +5,7 @@
 #include <random>
 #include <vector>
 
+#include "hashers/pdq_box_phases.h"
 #include "hashers/pdq_kernels.h"
 
 namespace hashsieve::pdq {
@@ -32,7 +33,7 @@ TEST(PdqKernels, ScalarBoxPassFollowsTheReferenceOneDimensionalFilter) {
     std::vector<float> in(size_t(rows) * cols), expect(size_t(rows) * cols), got(size_t(rows) * cols);
     for (auto& v : in) v = float(rng() % 25600) / 100.0f;
     for (int r = 0; r < rows; ++r) box1d_reference(in.data() + size_t(r) * cols, expect.data() + size_t(r) * cols, cols, 1, window);
-    scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, nullptr, got.data());
+    scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, nullptr, got.data(), rows);
     for (int r = 0; r < rows; ++r)
       for (int c = 0; c < cols; ++c)
         ASSERT_EQ(got[size_t(c) * rows + r], expect[size_t(r) * cols + c]) << rows << "x" << cols << " w" << window;
@@ -51,15 +52,15 @@ TEST(PdqKernels, BoxPassesAgreeWithScalarOnRandomSizes) {
       for (auto& v : in) v = float(rng() % 25600) / 100.0f;
       std::vector<float> a(in.size()), b(in.size());
       auto sa = aligned_scratch(scalar_kernels(), cols), sb = aligned_scratch(*k, cols);
-      scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sa), a.data());
-      k->box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sb), b.data());
+      scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sa), a.data(), rows);
+      k->box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sb), b.data(), rows);
       ASSERT_TRUE(same_bits(a.data(), b.data(), a.size())) << rows << "x" << cols << " w" << window;
 
       int keep[64];
       decimation_indices(cols, keep);
       std::vector<float> ka(size_t(64) * rows), kb(size_t(64) * rows);
-      scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, keep, 64, align32(sa), ka.data());
-      k->box_rows_transposed(in.data(), rows, cols, window, keep, 64, align32(sb), kb.data());
+      scalar_kernels().box_rows_transposed(in.data(), rows, cols, window, keep, 64, align32(sa), ka.data(), rows);
+      k->box_rows_transposed(in.data(), rows, cols, window, keep, 64, align32(sb), kb.data(), rows);
       ASSERT_TRUE(same_bits(ka.data(), kb.data(), ka.size())) << "kept " << rows << "x" << cols;
       for (int j = 0; j < 64; ++j)  // the kept columns are the full pass's columns
         ASSERT_TRUE(same_bits(ka.data() + size_t(j) * rows, a.data() + size_t(keep[j]) * rows, rows));
@@ -81,10 +82,57 @@ TEST(PdqKernels, LumaAgreesWithScalarForEveryPixelFormat) {
         for (auto& v : px) v = uint8_t(rng());
         ImageView img{px.data(), w, h, stride, f};
         std::vector<float> a(size_t(w) * h), b(size_t(w) * h);
-        scalar_kernels().luma(img, a.data());
-        k->luma(img, b.data());
+        scalar_kernels().luma_rows(img, 0, h, a.data());
+        k->luma_rows(img, 0, h, b.data());
         ASSERT_TRUE(same_bits(a.data(), b.data(), a.size())) << int(f) << " " << w << "x" << h;
       }
+    }
+  }
+}
+
+TEST(PdqKernels, RowMajorBoxPassesEqualTheTransposedOnes) {
+  std::mt19937 rng(4);
+  std::vector<const Kernels*> all{&scalar_kernels()};
+  for (const Kernels* k : simd_kernels()) all.push_back(k);
+  for (const Kernels* k : all) {
+    for (int iter = 0; iter < 200; ++iter) {
+      const int rows = 1 + rng() % kStripRows, cols = 1 + rng() % 600;
+      const int window = iter % 2 ? (cols + 127) / 128 : 1 + rng() % cols;
+      std::vector<float> in(size_t(rows) * cols);
+      for (auto& v : in) v = float(rng() % 25600) / 100.0f;
+      auto sc = aligned_scratch(*k, cols);
+      std::vector<float> t(in.size());
+      k->box_rows_transposed(in.data(), rows, cols, window, nullptr, 0, align32(sc), t.data(), rows);
+      // Output rows at scattered places, as the ring buffer lays them out.
+      std::vector<std::vector<float>> out(rows, std::vector<float>(cols, -1.0f));
+      float* out_rows[kStripRows];
+      for (int r = 0; r < rows; ++r) out_rows[r] = out[rows - 1 - r].data();
+      k->box_rows(in.data(), rows, cols, window, align32(sc), out_rows);
+      for (int r = 0; r < rows; ++r)
+        for (int c = 0; c < cols; ++c)
+          ASSERT_EQ(out[rows - 1 - r][c], t[size_t(c) * rows + r]) << int(k->level) << " " << rows << "x" << cols;
+    }
+  }
+}
+
+TEST(PdqKernels, ColumnStepsFollowTheReferenceDownEveryColumn) {
+  std::mt19937 rng(5);
+  std::vector<const Kernels*> all{&scalar_kernels()};
+  for (const Kernels* k : simd_kernels()) all.push_back(k);
+  for (const Kernels* k : all) {
+    for (int iter = 0; iter < 100; ++iter) {
+      const int h = 1 + rng() % 300, w = 1 + rng() % 70, window = 1 + rng() % h;
+      std::vector<float> in(size_t(h) * w), expect(in.size()), got(in.size()), sums(w, 0.0f);
+      for (auto& v : in) v = float(rng() % 25600) / 100.0f;
+      for (int x = 0; x < w; ++x) box1d_reference(in.data() + x, expect.data() + x, h, w, window);
+      auto row = [&](int y) { return in.data() + size_t(y) * w; };
+      for_each_box_phase(h, window, [&](BoxStep step, int ri, int li, int oi, int count) {
+        const float* add = step == BoxStep::kShrinkEmit ? nullptr : row(ri);
+        const float* sub = (step == BoxStep::kSlideEmit || step == BoxStep::kShrinkEmit) ? row(li) : nullptr;
+        float* out = step == BoxStep::kGrow ? nullptr : got.data() + size_t(oi) * w;
+        k->column_step(sums.data(), add, sub, float(count), out, w);
+      });
+      ASSERT_TRUE(same_bits(got.data(), expect.data(), got.size())) << int(k->level) << " " << h << "x" << w;
     }
   }
 }
