@@ -15,7 +15,7 @@ struct DecodeLimits {
   size_t max_bytes = size_t{256} << 20;  // 256 MiB of encoded input
   uint32_t max_width = 65500;
   uint32_t max_height = 65500;
-  uint64_t max_pixels = 100'000'000;  // 100 MP: ~300 MB of RGB plus ~800 MB of hasher scratch
+  uint64_t max_pixels = 100'000'000;  // 100 MP: ~300 MB of decoded pixels
 };
 
 enum class DecodeMode {

@@ -26,7 +26,8 @@ struct PdqOptions {
   PdqFlavor flavor = PdqFlavor::kFullRes;
   SimdLevel simd = SimdLevel::kAuto;
   bool dihedral = false;  // also compute the 8 dihedral hashes (cheap: no re-hashing)
-  // Refuse larger images (the hasher needs ~8 bytes of scratch per pixel).
+  // Refuse larger images. The hasher's own scratch is small (about 4 bytes x width x
+  // (height / 128 + 64) + 256 bytes x height), so this mainly bounds work per image.
   uint64_t max_pixels = uint64_t{1} << 30;
 };
 
