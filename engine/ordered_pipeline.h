@@ -25,6 +25,10 @@ void run_ordered_pipeline(int threads, int max_in_flight, Next&& next, Work&& wo
   // Tokens for ThreadSanitizer: consecutive calls of a serial stage, and the state `work`
   // touches (e.g. per-thread scratch), may be on different threads; oneTBB orders them.
   char source_calls = 0, work_calls = 0, sink_calls = 0;
+  // Everything set up before the run happens-before every stage's first call.
+  handoff_release(&source_calls);
+  handoff_release(&work_calls);
+  handoff_release(&sink_calls);
   tbb::task_arena arena(threads);
   arena.execute([&] {
     tbb::parallel_pipeline(
@@ -45,6 +49,7 @@ void run_ordered_pipeline(int threads, int max_in_flight, Next&& next, Work&& wo
                                       }) &
             tbb::make_filter<Item*, Item*>(tbb::filter_mode::parallel,
                                            [&](Item* item) {
+                                             handoff_acquire(&work_calls);
                                              handoff_acquire(item);
                                              work(*item);
                                              handoff_release(item);
