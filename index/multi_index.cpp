@@ -90,16 +90,21 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   const double flat_cost = kFlatCost * double(n_);
   if (allow_fallback && kProbeCost * double(probes) > flat_cost) return false;
 
-  // Probe values, chunk by chunk; the offsets are then read with prefetch ahead.
+  // Three passes, each prefetching for the next so many cache misses are in flight at once
+  // instead of one dependent miss after another:
+  //   1. probe values; read each bucket's [begin, end) with the offsets prefetched ahead, and
+  //      prefetch the bucket's first ordinals;
+  //   2. read the ordinals of every bucket and prefetch the candidate hashes;
+  //   3. verify the candidates (their hashes are in cache or on their way).
   auto& pv = s->probe_values;
   pv.clear();
   for (int c = 0; c < kChunks; ++c) {
     for (uint32_t m = 0, e = mt.count(t[c]); m < e; ++m) pv.push_back(qc[c] ^ mt.masks[m]);
   }
-  auto& cand = s->candidates;
-  cand.clear();
+  auto& ranges = s->ranges;
+  ranges.clear();
   constexpr size_t kAhead = 16;
-  size_t p = 0;
+  size_t p = 0, total = 0;
   for (int c = 0; c < kChunks; ++c) {
     const uint32_t* off = offsets_[c].data();
     const uint32_t* ord = ordinals_[c].data();
@@ -107,19 +112,33 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
     for (; p < end; ++p) {
       if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
       uint32_t b = off[pv[p]], e = off[pv[p] + 1];
-      for (uint32_t k = b; k < e; ++k) cand.push_back(uint64_t(ord[k]) << 8 | uint32_t(c));
+      if (b == e) continue;
+      __builtin_prefetch(ord + b);
+      ranges.push_back(Scratch::Range{b, e, uint32_t(c)});
+      total += e - b;
     }
-    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(cand.size()) > flat_cost)
+    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(total) > flat_cost)
       return false;
   }
+  auto& cand = s->candidates;
+  cand.clear();
+  cand.reserve(total);
+  for (const Scratch::Range& r : ranges) {
+    const uint32_t* ord = ordinals_[r.chunk].data();
+    for (uint32_t k = r.begin; k < r.end; ++k) {
+      __builtin_prefetch(&hashes_[ord[k]]);
+      cand.push_back(uint64_t(ord[k]) << 8 | r.chunk);
+    }
+  }
 
-  // Verify with the hashes prefetched ahead; report each match through its first qualifying chunk.
+  // Report each match through its first qualifying chunk.
   for (size_t i = 0; i < cand.size(); ++i) {
-    if (i + kAhead < cand.size()) __builtin_prefetch(&hashes_[cand[i + kAhead] >> 8]);
     uint32_t ordinal = uint32_t(cand[i] >> 8);
     int via = int(cand[i] & 0xff);
     const Hash256& h = hashes_[ordinal];
-    int d = hamming_distance(h, query);
+    int d = std::popcount(h.words[0] ^ query.words[0]) + std::popcount(h.words[1] ^ query.words[1]);
+    if (d > radius) continue;
+    d += std::popcount(h.words[2] ^ query.words[2]) + std::popcount(h.words[3] ^ query.words[3]);
     if (d > radius) continue;
     bool first = true;
     for (int c = 0; c < via && first; ++c)

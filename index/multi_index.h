@@ -27,7 +27,11 @@ class MultiIndex {
   MultiIndex(const Hash256* hashes, uint32_t n, bool parallel);
 
   struct Scratch {
+    struct Range {
+      uint32_t begin, end, chunk;
+    };
     std::vector<uint32_t> probe_values;
+    std::vector<Range> ranges;  // non-empty buckets probed
     std::vector<uint64_t> candidates;  // ordinal << 8 | chunk
   };
 
