@@ -1,5 +1,6 @@
 #include "index/multi_index.h"
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -52,22 +53,60 @@ constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 
 }  // namespace
 
+// One chunk's CSR table by a two-pass radix partition instead of scattering 10M ordinals at
+// random into a table far larger than the caches: pass 1 splits the ordinals by the value's high
+// bits into 2^kHighBits runs (few enough write streams to stay in cache); pass 2 finishes each run,
+// whose part of the table is small, with a counting sort on the low bits. Both passes are stable,
+// so every bucket keeps its ordinals ascending.
+void MultiIndex::build_chunk(int c, std::vector<uint64_t>* tmp) {
+  constexpr int kHighBits = 10, kLowBits = kChunkBits - kHighBits;
+  constexpr uint32_t kHigh = 1u << kHighBits, kLow = 1u << kLowBits;
+  const uint32_t n = n_;
+  std::vector<uint32_t> high_start(kHigh + 1, 0);
+  tmp->resize(n);
+  uint64_t* pairs = tmp->data();
+  {
+    std::vector<uint32_t> keys(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t k = chunk_of(hashes_[i], c);
+      keys[i] = k;
+      ++high_start[(k >> kLowBits) + 1];
+    }
+    for (uint32_t h = 0; h < kHigh; ++h) high_start[h + 1] += high_start[h];
+    std::vector<uint32_t> cursor(high_start.begin(), high_start.end() - 1);
+    for (uint32_t i = 0; i < n; ++i)
+      pairs[cursor[keys[i] >> kLowBits]++] = uint64_t(keys[i] & (kLow - 1)) << 32 | i;
+  }
+  std::vector<uint32_t>& off = offsets_[c];
+  off.resize(kBuckets + 1);
+  std::vector<uint32_t>& ord = ordinals_[c];
+  ord.resize(n);
+  std::vector<uint32_t> cnt(kLow + 1);
+  for (uint32_t h = 0; h < kHigh; ++h) {
+    const uint32_t b = high_start[h], e = high_start[h + 1];
+    std::fill(cnt.begin(), cnt.end(), 0);
+    for (uint32_t k = b; k < e; ++k) ++cnt[(pairs[k] >> 32) + 1];
+    uint32_t* o = off.data() + (size_t(h) << kLowBits);
+    uint32_t run = b;
+    for (uint32_t l = 0; l < kLow; ++l) {
+      run += cnt[l];  // cnt[l] = entries with low value l - 1
+      o[l] = run;
+      cnt[l] = run;
+    }
+    for (uint32_t k = b; k < e; ++k) ord[cnt[pairs[k] >> 32]++] = uint32_t(pairs[k]);
+  }
+  off[kBuckets] = n;
+}
+
 MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashes_(hashes), n_(n) {
   (void)mask_table();
-  auto build = [&](int c) {
-    std::vector<uint32_t>& off = offsets_[c];
-    off.assign(kBuckets + 1, 0);
-    for (uint32_t i = 0; i < n; ++i) ++off[chunk_of(hashes[i], c) + 1];
-    for (uint32_t v = 0; v < kBuckets; ++v) off[v + 1] += off[v];
-    std::vector<uint32_t>& ord = ordinals_[c];
-    ord.resize(n);
-    std::vector<uint32_t> cursor(off.begin(), off.end() - 1);
-    for (uint32_t i = 0; i < n; ++i) ord[cursor[chunk_of(hashes[i], c)]++] = i;  // ascending per bucket
-  };
-  if (parallel)
-    tbb::parallel_for(0, kChunks, build);
-  else
-    for (int c = 0; c < kChunks; ++c) build(c);
+  if (parallel) {
+    tbb::enumerable_thread_specific<std::vector<uint64_t>> tmp;
+    tbb::parallel_for(0, kChunks, [&](int c) { build_chunk(c, &tmp.local()); });
+  } else {
+    std::vector<uint64_t> tmp;
+    for (int c = 0; c < kChunks; ++c) build_chunk(c, &tmp);
+  }
 }
 
 size_t MultiIndex::memory_bytes() const noexcept {

@@ -43,6 +43,8 @@ class MultiIndex {
   size_t memory_bytes() const noexcept;
 
  private:
+  void build_chunk(int c, std::vector<uint64_t>* tmp);
+
   const Hash256* hashes_;
   uint32_t n_;
   std::vector<uint32_t> offsets_[kChunks];  // 2^21 + 1 each
