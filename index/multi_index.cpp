@@ -77,9 +77,9 @@ void MultiIndex::build_chunk(int c, std::vector<uint64_t>* tmp) {
     for (uint32_t i = 0; i < n; ++i)
       pairs[cursor[keys[i] >> kLowBits]++] = uint64_t(keys[i] & (kLow - 1)) << 32 | i;
   }
-  std::vector<uint32_t>& off = offsets_[c];
+  Table& off = offsets_[c];
   off.resize(kBuckets + 1);
-  std::vector<uint32_t>& ord = ordinals_[c];
+  Table& ord = ordinals_[c];
   ord.resize(n);
   std::vector<uint32_t> cnt(kLow + 1);
   for (uint32_t h = 0; h < kHigh; ++h) {

@@ -15,6 +15,7 @@
 
 #include "hashsieve/hash256.h"
 #include "hashsieve/hash_index.h"
+#include "index/huge_pages.h"
 
 namespace hashsieve::detail {
 
@@ -47,8 +48,9 @@ class MultiIndex {
 
   const Hash256* hashes_;
   uint32_t n_;
-  std::vector<uint32_t> offsets_[kChunks];  // 2^21 + 1 each
-  std::vector<uint32_t> ordinals_[kChunks];
+  using Table = std::vector<uint32_t, HugePageAllocator<uint32_t>>;
+  Table offsets_[kChunks];  // 2^21 + 1 each
+  Table ordinals_[kChunks];
 };
 
 }  // namespace hashsieve::detail
