@@ -4,7 +4,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
+#include <cstring>
 
 namespace hashsieve::detail {
 namespace {
@@ -49,6 +51,8 @@ bool plan(int r, int t[MultiIndex::kChunks]) {
 
 // Relative costs, measured on 10M entries: a probe (two random reads) vs a candidate (one random
 // 32-byte read + popcounts) vs one entry of a batched flat scan.
+std::atomic<bool> g_wide_ordinals{false};
+
 constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 
 }  // namespace
@@ -79,8 +83,10 @@ void MultiIndex::build_chunk(int c, std::vector<uint64_t>* tmp) {
   }
   Table& off = offsets_[c];
   off.resize(kBuckets + 1);
-  Table& ord = ordinals_[c];
-  ord.resize(n);
+  Bytes& ord_bytes = ordinals_[c];
+  ord_bytes.assign(size_t(n) * ord_bytes_ + 1, 0);
+  uint8_t* ord = ord_bytes.data();
+  const bool three = ord_bytes_ == 3;
   std::vector<uint32_t> cnt(kLow + 1);
   for (uint32_t h = 0; h < kHigh; ++h) {
     const uint32_t b = high_start[h], e = high_start[h + 1];
@@ -93,13 +99,24 @@ void MultiIndex::build_chunk(int c, std::vector<uint64_t>* tmp) {
       o[l] = run;
       cnt[l] = run;
     }
-    for (uint32_t k = b; k < e; ++k) ord[cnt[pairs[k] >> 32]++] = uint32_t(pairs[k]);
+    for (uint32_t k = b; k < e; ++k) {
+      uint32_t v = uint32_t(pairs[k]);
+      uint8_t* at = ord + size_t(cnt[pairs[k] >> 32]++) * ord_bytes_;
+      at[0] = uint8_t(v);
+      at[1] = uint8_t(v >> 8);
+      at[2] = uint8_t(v >> 16);
+      if (!three) at[3] = uint8_t(v >> 24);
+    }
   }
   off[kBuckets] = n;
 }
 
 MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashes_(hashes), n_(n) {
   (void)mask_table();
+  if (n <= (1u << 24) && !g_wide_ordinals.load(std::memory_order_relaxed)) {
+    ord_bytes_ = 3;
+    ord_mask_ = 0xffffffu;
+  }
   if (parallel) {
     tbb::enumerable_thread_specific<std::vector<uint64_t>> tmp;
     tbb::parallel_for(0, kChunks, [&](int c) { build_chunk(c, &tmp.local()); });
@@ -111,7 +128,7 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashe
 
 size_t MultiIndex::memory_bytes() const noexcept {
   size_t b = 0;
-  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + ordinals_[c].capacity() * 4;
+  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + ordinals_[c].capacity();
   return b;
 }
 
@@ -146,13 +163,13 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   size_t p = 0, total = 0;
   for (int c = 0; c < kChunks; ++c) {
     const uint32_t* off = offsets_[c].data();
-    const uint32_t* ord = ordinals_[c].data();
+    const uint8_t* ord = ordinals_[c].data();
     size_t end = p + mt.count(t[c]);
     for (; p < end; ++p) {
       if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
       uint32_t b = off[pv[p]], e = off[pv[p] + 1];
       if (b == e) continue;
-      __builtin_prefetch(ord + b);
+      __builtin_prefetch(ord + size_t(b) * ord_bytes_);
       ranges.push_back(Scratch::Range{b, e, uint32_t(c)});
       total += e - b;
     }
@@ -163,10 +180,13 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   cand.clear();
   cand.reserve(total);
   for (const Scratch::Range& r : ranges) {
-    const uint32_t* ord = ordinals_[r.chunk].data();
-    for (uint32_t k = r.begin; k < r.end; ++k) {
-      __builtin_prefetch(&hashes_[ord[k]]);
-      cand.push_back(uint64_t(ord[k]) << 8 | r.chunk);
+    const uint8_t* ord = ordinals_[r.chunk].data() + size_t(r.begin) * ord_bytes_;
+    for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) {
+      uint32_t o;
+      std::memcpy(&o, ord, 4);
+      o &= ord_mask_;
+      __builtin_prefetch(&hashes_[o]);
+      cand.push_back(uint64_t(o) << 8 | r.chunk);
     }
   }
 
@@ -186,5 +206,7 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   }
   return true;
 }
+
+void force_wide_ordinals(bool wide) { g_wide_ordinals.store(wide); }
 
 }  // namespace hashsieve::detail

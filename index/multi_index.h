@@ -49,8 +49,13 @@ class MultiIndex {
   const Hash256* hashes_;
   uint32_t n_;
   using Table = std::vector<uint32_t, HugePageAllocator<uint32_t>>;
+  using Bytes = std::vector<uint8_t, HugePageAllocator<uint8_t>>;
+  // Ordinals take 3 bytes while n <= 2^24 (else 4), little-endian, read as 4 bytes and masked;
+  // one byte of padding at the end keeps the last read in bounds.
+  uint32_t ord_bytes_ = 4;
+  uint32_t ord_mask_ = 0xffffffffu;
   Table offsets_[kChunks];  // 2^21 + 1 each
-  Table ordinals_[kChunks];
+  Bytes ordinals_[kChunks];
 };
 
 }  // namespace hashsieve::detail

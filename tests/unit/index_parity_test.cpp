@@ -81,6 +81,13 @@ TEST(IndexParity, UniformAllRadii) { check_all(uniform_data(3000, 24, 1), all_ra
 
 TEST(IndexParity, ClusteredAllRadii) { check_all(clustered_data(3000, 5, 24, 2), all_radii()); }
 
+TEST(IndexParity, WideOrdinals) {
+  detail::force_wide_ordinals(true);
+  check_all(uniform_data(3000, 24, 8), {0, 8, 31, 32, 64});
+  check_all(clustered_data(3000, 5, 24, 9), {0, 8, 31, 32, 64});
+  detail::force_wide_ordinals(false);
+}
+
 TEST(IndexParity, EmptyIndex) { check_all(uniform_data(0, 8, 3), {0, 31, 128}); }
 
 TEST(IndexParity, SingleEntry) {
