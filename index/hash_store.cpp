@@ -493,18 +493,9 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
   }
   if (out->hashes.size() + total >= (uint64_t(1) << 32) - 1)
     return Status(StatusCode::kUnsupported, "more than 2^32 active entries");
-  size_t at = out->hashes.size();
-  out->hashes.resize(at + total);
-  std::vector<size_t> starts;
-  for (const Part& p : parts) {
-    starts.push_back(at);
-    at += p.hashes.size();
-  }
-  tbb::parallel_for(size_t(0), parts.size(), [&](size_t i) {
-    std::copy(parts[i].hashes.begin(), parts[i].hashes.end(), out->hashes.begin() + std::ptrdiff_t(starts[i]));
-    std::vector<Hash256>().swap(parts[i].hashes);
-  });
-  for (Part& p : parts) {
+  for (Part& p : parts) {  // appended without a zeroing pass (the caller reserved the space)
+    out->hashes.insert(out->hashes.end(), p.hashes.begin(), p.hashes.end());
+    std::vector<Hash256>().swap(p.hashes);
     out->entry_ids.append(p.chars, p.lengths);
     std::string().swap(p.chars);
   }

@@ -62,15 +62,16 @@ constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 // bits into 2^kHighBits runs (few enough write streams to stay in cache); pass 2 finishes each run,
 // whose part of the table is small, with a counting sort on the low bits. Both passes are stable,
 // so every bucket keeps its ordinals ascending.
-void MultiIndex::build_chunk(int c, std::vector<uint64_t>* tmp) {
+void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
   constexpr int kHighBits = 10, kLowBits = kChunkBits - kHighBits;
   constexpr uint32_t kHigh = 1u << kHighBits, kLow = 1u << kLowBits;
   const uint32_t n = n_;
   std::vector<uint32_t> high_start(kHigh + 1, 0);
-  tmp->resize(n);
-  uint64_t* pairs = tmp->data();
+  scratch->pairs.resize(n);  // reused across the chunks one thread builds
+  scratch->keys.resize(n);
+  uint64_t* pairs = scratch->pairs.data();
   {
-    std::vector<uint32_t> keys(n);
+    uint32_t* keys = scratch->keys.data();
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t k = chunk_of(hashes_[i], c);
       keys[i] = k;
@@ -84,7 +85,8 @@ void MultiIndex::build_chunk(int c, std::vector<uint64_t>* tmp) {
   Table& off = offsets_[c];
   off.resize(kBuckets + 1);
   Bytes& ord_bytes = ordinals_[c];
-  ord_bytes.assign(size_t(n) * ord_bytes_ + 1, 0);
+  ord_bytes.resize(size_t(n) * ord_bytes_ + 1);  // every ordinal is written below
+  ord_bytes.back() = 0;
   uint8_t* ord = ord_bytes.data();
   const bool three = ord_bytes_ == 3;
   std::vector<uint32_t> cnt(kLow + 1);
@@ -118,11 +120,11 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashe
     ord_mask_ = 0xffffffu;
   }
   if (parallel) {
-    tbb::enumerable_thread_specific<std::vector<uint64_t>> tmp;
-    tbb::parallel_for(0, kChunks, [&](int c) { build_chunk(c, &tmp.local()); });
+    tbb::enumerable_thread_specific<BuildScratch> scratch;
+    tbb::parallel_for(0, kChunks, [&](int c) { build_chunk(c, &scratch.local()); });
   } else {
-    std::vector<uint64_t> tmp;
-    for (int c = 0; c < kChunks; ++c) build_chunk(c, &tmp);
+    BuildScratch scratch;
+    for (int c = 0; c < kChunks; ++c) build_chunk(c, &scratch);
   }
 }
 

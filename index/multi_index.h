@@ -44,7 +44,11 @@ class MultiIndex {
   size_t memory_bytes() const noexcept;
 
  private:
-  void build_chunk(int c, std::vector<uint64_t>* tmp);
+  struct BuildScratch {
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> pairs;  // low value << 32 | ordinal
+    std::vector<uint32_t, HugePageAllocator<uint32_t>> keys;
+  };
+  void build_chunk(int c, BuildScratch* scratch);
 
   const Hash256* hashes_;
   uint32_t n_;
