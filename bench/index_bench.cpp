@@ -228,32 +228,30 @@ void bench_store(size_t n, const std::string& tmp, const std::string& keep_dir) 
   if (!keep_dir.empty() && fs::exists(dir / "db" / "CURRENT")) {
     std::fprintf(stderr, "reusing the store in %s: no import\n", dir.string().c_str());
   } else {
-  std::vector<Hash256> centres;
-  std::vector<Hash256> entries = make_entries(n, false, &centres);
-  std::string csv = (dir / "list.csv").string();
-  {
-    std::ofstream f(csv, std::ios::binary);
-    std::string buf = "hash,entry_id\n";
-    for (size_t i = 0; i < n; ++i) {
-      buf += to_hex(entries[i]);
-      buf += ',';
-      buf += std::to_string(10000000 + i);
-      buf += '\n';
-      if (buf.size() > (8 << 20)) { f << buf; buf.clear(); }
+    std::vector<Hash256> centres;
+    std::vector<Hash256> entries = make_entries(n, false, &centres);
+    std::string csv = (dir / "list.csv").string();
+    {
+      std::ofstream f(csv, std::ios::binary);
+      std::string buf = "hash,entry_id\n";
+      for (size_t i = 0; i < n; ++i) {
+        buf += to_hex(entries[i]);
+        buf += ',';
+        buf += std::to_string(10000000 + i);
+        buf += '\n';
+        if (buf.size() > (8 << 20)) { f << buf; buf.clear(); }
+      }
+      f << buf;
     }
-    f << buf;
-  }
-  {
-  auto store = std::move(HashStore::Open((dir / "db").string())).value();
-  (void)store->create_list("bench");
-  auto t0 = Clock::now();
-  auto reader = std::move(ListReader::Open(csv)).value();
-  auto rep = import_list(*store, "bench", *reader);
-  import_s = secs(t0, Clock::now());
-  if (!rep.ok()) std::fprintf(stderr, "import failed: %s\n", rep.status().to_string().c_str());
-  store.reset();  // load from a freshly opened store, as a service would at start
-  fs::remove(csv);
-  }
+    auto store = std::move(HashStore::Open((dir / "db").string())).value();
+    (void)store->create_list("bench");
+    auto t0 = Clock::now();
+    auto reader = std::move(ListReader::Open(csv)).value();
+    auto rep = import_list(*store, "bench", *reader);
+    import_s = secs(t0, Clock::now());
+    if (!rep.ok()) std::fprintf(stderr, "import failed: %s\n", rep.status().to_string().c_str());
+    store.reset();  // load from a freshly opened store, as a service would at start
+    fs::remove(csv);
   }
 
   auto t0 = Clock::now();
