@@ -48,7 +48,10 @@ void scan_fixed(const Hash256* entries, uint32_t begin, uint32_t end, const Hash
 std::atomic<bool> g_force_scalar{false};
 
 bool use_avx512() {
-  static const bool have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+  // The kernel's file is built with F, BW, VL, DQ and VPOPCNTDQ: require all of them.
+  static const bool have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                           __builtin_cpu_supports("avx512vpopcntdq");
   return have && !g_force_scalar.load(std::memory_order_relaxed);
 }
 
