@@ -222,7 +222,8 @@ void bench_shape(const char* shape, bool clustered, size_t n, size_t groups, boo
 // (for timing the load alone).
 void bench_store(size_t n, const std::string& tmp, const std::string& keep_dir) {
   namespace fs = std::filesystem;
-  fs::path dir = keep_dir.empty() ? fs::path(tmp) / ("hashsieve-bench-" + std::to_string(getpid())) : fs::path(keep_dir);
+  fs::path dir = keep_dir.empty() ? fs::path(tmp) / ("hashsieve-bench-" + std::to_string(getpid()))
+                                  : fs::path(keep_dir);
   fs::create_directories(dir);
   double import_s = -1;
   if (!keep_dir.empty() && fs::exists(dir / "db" / "CURRENT")) {
