@@ -3,6 +3,7 @@
 // Prints one table; every figure comes from this run.
 //
 //   index_bench [--n N] [--groups G] [--threads T] [--no-faiss] [--no-store] [--tmp DIR]
+//               [--store-only] [--keep-store DIR]
 // N defaults to 10,000,000 (HASHSIEVE_BENCH_N overrides); queries come in groups of 8, one
 // image's dihedral hashes: each is with probability 1/10 a noisy copy (0..40 bits) of an entry
 // (uniform) or a centre (clustered), else random. Radius 31, exact (100% recall).
@@ -217,44 +218,54 @@ void bench_shape(const char* shape, bool clustered, size_t n, size_t groups, boo
   std::fflush(stdout);
 }
 
-void bench_store(size_t n, const std::string& tmp) {
+// With `keep_dir`, the store is kept in it and a later run finds it there and skips the import
+// (for timing the load alone).
+void bench_store(size_t n, const std::string& tmp, const std::string& keep_dir) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::path(tmp) / ("hashsieve-bench-" + std::to_string(getpid()));
+  fs::path dir = keep_dir.empty() ? fs::path(tmp) / ("hashsieve-bench-" + std::to_string(getpid()))
+                                  : fs::path(keep_dir);
   fs::create_directories(dir);
-  std::vector<Hash256> centres;
-  std::vector<Hash256> entries = make_entries(n, false, &centres);
-  std::string csv = (dir / "list.csv").string();
-  {
-    std::ofstream f(csv, std::ios::binary);
-    std::string buf = "hash,entry_id\n";
-    for (size_t i = 0; i < n; ++i) {
-      buf += to_hex(entries[i]);
-      buf += ',';
-      buf += std::to_string(10000000 + i);
-      buf += '\n';
-      if (buf.size() > (8 << 20)) { f << buf; buf.clear(); }
+  double import_s = -1;
+  if (!keep_dir.empty() && fs::exists(dir / "db" / "CURRENT")) {
+    std::fprintf(stderr, "reusing the store in %s: no import\n", dir.string().c_str());
+  } else {
+    std::vector<Hash256> centres;
+    std::vector<Hash256> entries = make_entries(n, false, &centres);
+    std::string csv = (dir / "list.csv").string();
+    {
+      std::ofstream f(csv, std::ios::binary);
+      std::string buf = "hash,entry_id\n";
+      for (size_t i = 0; i < n; ++i) {
+        buf += to_hex(entries[i]);
+        buf += ',';
+        buf += std::to_string(10000000 + i);
+        buf += '\n';
+        if (buf.size() > (8 << 20)) { f << buf; buf.clear(); }
+      }
+      f << buf;
     }
-    f << buf;
+    auto store = std::move(HashStore::Open((dir / "db").string())).value();
+    (void)store->create_list("bench");
+    auto t0 = Clock::now();
+    auto reader = std::move(ListReader::Open(csv)).value();
+    auto rep = import_list(*store, "bench", *reader);
+    import_s = secs(t0, Clock::now());
+    if (!rep.ok()) std::fprintf(stderr, "import failed: %s\n", rep.status().to_string().c_str());
+    store.reset();  // load from a freshly opened store, as a service would at start
+    fs::remove(csv);
   }
-  auto store = std::move(HashStore::Open((dir / "db").string())).value();
-  (void)store->create_list("bench");
-  auto t0 = Clock::now();
-  auto reader = std::move(ListReader::Open(csv)).value();
-  auto rep = import_list(*store, "bench", *reader);
-  double import_s = secs(t0, Clock::now());
-  if (!rep.ok()) std::fprintf(stderr, "import failed: %s\n", rep.status().to_string().c_str());
-  store.reset();  // load from a freshly opened store, as a service would at start
 
-  t0 = Clock::now();
-  store = std::move(HashStore::Open((dir / "db").string())).value();
+  auto t0 = Clock::now();
+  auto store = std::move(HashStore::Open((dir / "db").string())).value();
   auto snap = store->snapshot_active({});
   double snap_s = secs(t0, Clock::now());
   size_t got = snap.ok() ? snap->size() : 0;
   auto idx = HashIndex::Build(std::move(snap).value());
   double load_s = secs(t0, Clock::now());
   std::printf("\n| store (N=%zu, uniform)                 | value |\n|---|---|\n", n);
-  std::printf("| import %zu CSV rows (parse + synced batches of 100k) | %.1f s (%.0f rows/s) |\n", n, import_s,
-              double(n) / import_s);
+  if (import_s >= 0)
+    std::printf("| import %zu CSV rows (parse + synced batches of 100k) | %.1f s (%.0f rows/s) |\n", n, import_s,
+                double(n) / import_s);
   std::printf("| load: open + consistent snapshot of %zu active entries | %.2f s |\n", got, snap_s);
   std::printf("| load: ... + multi-index build = ready index | %.2f s |\n", load_s);
   std::printf("| index memory per hash: hashes + tables | %.1f B |\n", double((*idx)->index_bytes()) / double(n));
@@ -262,7 +273,7 @@ void bench_store(size_t n, const std::string& tmp) {
               double((*idx)->index_bytes() + (*idx)->entry_id_bytes()) / double(n));
   idx.value().reset();
   store.reset();
-  fs::remove_all(dir);
+  if (keep_dir.empty()) fs::remove_all(dir);
 }
 
 }  // namespace
@@ -270,7 +281,8 @@ void bench_store(size_t n, const std::string& tmp) {
 int main(int argc, char** argv) {
   size_t n = 10'000'000, groups = 2000;
   int threads = 2;
-  bool faiss_on = true, store_on = true;
+  bool faiss_on = true, store_on = true, shapes_on = true;
+  std::string keep_dir;
   std::string tmp = std::filesystem::temp_directory_path().string();
   if (const char* e = std::getenv("HASHSIEVE_BENCH_N")) n = std::strtoull(e, nullptr, 10);
   for (int i = 1; i < argc; ++i) {
@@ -282,6 +294,8 @@ int main(int argc, char** argv) {
     else if (a == "--no-faiss") faiss_on = false;
     else if (a == "--no-store") store_on = false;
     else if (a == "--tmp") tmp = next();
+    else if (a == "--keep-store") keep_dir = next();
+    else if (a == "--store-only") shapes_on = false;
     else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
   }
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, size_t(threads));
@@ -291,8 +305,10 @@ int main(int argc, char** argv) {
   std::printf("N = %zu, radius 31, queries in groups of 8, %d threads\n\n", n, threads);
   std::printf("| data      | index                              |  queries/s | vs ours   | build    | B/hash    |   matches | exact |\n");
   std::printf("|---|---|---|---|---|---|---|---|\n");
-  bench_shape("uniform", false, n, groups, faiss_on);
-  bench_shape("clustered", true, n, groups, faiss_on);
-  if (store_on) bench_store(n, tmp);
+  if (shapes_on) {
+    bench_shape("uniform", false, n, groups, faiss_on);
+    bench_shape("clustered", true, n, groups, faiss_on);
+  }
+  if (store_on) bench_store(n, tmp, keep_dir);
   return 0;
 }

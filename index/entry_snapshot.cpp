@@ -15,6 +15,16 @@ void EntryIdTable::push_back(std::string_view id) {
   chars_.append(id);
 }
 
+void EntryIdTable::append(std::string_view chars, const std::vector<uint8_t>& lengths) {
+  size_t off = chars_.size();
+  for (size_t i = 0; i < lengths.size(); ++i) {
+    if ((lengths_.size() + i) % kBlock == 0) block_offsets_.push_back(off);
+    off += lengths[i];
+  }
+  lengths_.insert(lengths_.end(), lengths.begin(), lengths.end());
+  chars_.append(chars);
+}
+
 std::string_view EntryIdTable::get(size_t i) const noexcept {
   if (i >= lengths_.size()) return {};
   size_t block = i / kBlock;

@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 
 namespace hashsieve::detail {
@@ -44,14 +45,27 @@ void scan_fixed(const Hash256* entries, uint32_t begin, uint32_t end, const Hash
   }
 }
 
+std::atomic<bool> g_force_scalar{false};
+
+bool use_avx512() {
+  // The kernel's file is built with F, BW, VL, DQ and VPOPCNTDQ: require all of them.
+  static const bool have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq") &&
+                           __builtin_cpu_supports("avx512vpopcntdq");
+  return have && !g_force_scalar.load(std::memory_order_relaxed);
+}
+
 template <bool kConstantTime>
 void scan_range(const Hash256* entries, uint32_t begin, uint32_t end, const Hash256* queries,
                 const uint32_t* ids, uint32_t nq, int radius, std::vector<Match>* out) {
+  const bool avx512 = use_avx512();
   for (uint32_t b = begin; b < end; b += kBlock) {
     uint32_t e = std::min(end, b + kBlock);
     for (uint32_t j = 0; j < nq; j += kQueryBatch) {
       uint32_t qn = std::min(kQueryBatch, nq - j);
-      if (qn == kQueryBatch)
+      if (avx512)
+        flat_scan_avx512(entries, b, e, queries + j, ids + j, qn, radius, out);
+      else if (qn == kQueryBatch)
         scan_fixed<kQueryBatch, kConstantTime>(entries, b, e, queries + j, ids + j, qn, radius, out);
       else
         scan_fixed<0, kConstantTime>(entries, b, e, queries + j, ids + j, qn, radius, out);
@@ -87,5 +101,7 @@ void flat_search(const Hash256* entries, uint32_t n_entries, const Hash256* quer
   });
   for (auto& p : parts) out->insert(out->end(), p.begin(), p.end());
 }
+
+void force_scalar_popcount(bool scalar) { g_force_scalar.store(scalar); }
 
 }  // namespace hashsieve::detail

@@ -16,6 +16,10 @@ void flat_scan(const Hash256* entries, uint32_t begin, uint32_t end, const Hash2
                const uint32_t* query_ids, uint32_t nq, int radius, bool constant_time,
                std::vector<Match>* out);
 
+// The AVX-512 VPOPCNTDQ kernel (flat_scan_avx512.cpp) for up to 8 queries; only on CPUs with it.
+void flat_scan_avx512(const Hash256* entries, uint32_t begin, uint32_t end, const Hash256* queries,
+                      const uint32_t* ids, uint32_t nq, int radius, std::vector<Match>* out);
+
 // Whole-index scan, split into TBB tasks over entry blocks when `parallel`.
 void flat_search(const Hash256* entries, uint32_t n_entries, const Hash256* queries,
                  const uint32_t* query_ids, uint32_t nq, int radius, bool constant_time, bool parallel,

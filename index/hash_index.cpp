@@ -17,16 +17,24 @@ namespace {
 class HashIndexImpl final : public HashIndex {
  public:
   HashIndexImpl(EntrySnapshot snap, const IndexOptions& o) : snap_(std::move(snap)), kind_(o.kind) {
-    snap_.hashes.shrink_to_fit();
     snap_.entry_ids.shrink_to_fit();  // the generation lives long; give back the growth slack
-    if (kind_ == IndexKind::kMultiIndex && snap_.hashes.size() >= o.min_entries_for_tables)
-      mih_.emplace(snap_.hashes.data(), uint32_t(snap_.hashes.size()), o.parallel_build);
+    n_ = snap_.hashes.size();
+    if (kind_ == IndexKind::kMultiIndex && n_ >= o.min_entries_for_tables) {
+      // The tables' candidates are random reads: keep the hashes on huge pages too.
+      huge_hashes_.assign(snap_.hashes.begin(), snap_.hashes.end());
+      std::vector<Hash256>().swap(snap_.hashes);
+      hashes_ = huge_hashes_.data();
+      mih_.emplace(hashes_, uint32_t(n_), o.parallel_build);
+    } else {
+      snap_.hashes.shrink_to_fit();
+      hashes_ = snap_.hashes.data();
+    }
   }
 
   Result<std::vector<Match>> search(const Hash256* queries, size_t n, const SearchOptions& o) const override;
 
   IndexKind kind() const noexcept override { return kind_; }
-  size_t size() const noexcept override { return snap_.hashes.size(); }
+  size_t size() const noexcept override { return n_; }
   const std::vector<SnapshotList>& lists() const noexcept override { return snap_.lists; }
   size_t list_of(uint32_t entry) const noexcept override {
     auto it = std::upper_bound(snap_.lists.begin(), snap_.lists.end(), entry,
@@ -34,16 +42,20 @@ class HashIndexImpl final : public HashIndex {
     return it == snap_.lists.begin() ? 0 : size_t(it - snap_.lists.begin()) - 1;
   }
   std::string_view entry_id(uint32_t entry) const noexcept override { return snap_.entry_ids.get(entry); }
-  const Hash256& hash(uint32_t entry) const noexcept override { return snap_.hashes[entry]; }
+  const Hash256& hash(uint32_t entry) const noexcept override { return hashes_[entry]; }
   size_t index_bytes() const noexcept override {
-    return snap_.hashes.capacity() * sizeof(Hash256) + (mih_ ? mih_->memory_bytes() : 0);
+    return (snap_.hashes.capacity() + huge_hashes_.capacity()) * sizeof(Hash256) +
+           (mih_ ? mih_->memory_bytes() : 0);
   }
   size_t entry_id_bytes() const noexcept override { return snap_.entry_ids.memory_bytes(); }
 
   bool allow_fallback = true;
 
  private:
-  EntrySnapshot snap_;
+  EntrySnapshot snap_;  // its hashes move to huge_hashes_ when there are tables
+  std::vector<Hash256, detail::HugePageAllocator<Hash256>> huge_hashes_;
+  const Hash256* hashes_ = nullptr;
+  size_t n_ = 0;
   IndexKind kind_;
   std::optional<detail::MultiIndex> mih_;
 };
@@ -55,7 +67,7 @@ Result<std::vector<Match>> HashIndexImpl::search(const Hash256* queries, size_t 
                                                     " values for " + std::to_string(snap_.lists.size()) + " lists");
   if (n >= (size_t(1) << 32)) return Status(StatusCode::kInvalidArgument, "too many queries in one call");
   std::vector<Match> out;
-  if (n == 0 || snap_.hashes.empty()) return out;
+  if (n == 0 || n_ == 0) return out;
 
   std::vector<int> radius(snap_.lists.size());
   int rmax = -1;
@@ -69,7 +81,7 @@ Result<std::vector<Match>> HashIndexImpl::search(const Hash256* queries, size_t 
   }
   if (rmax < 0) return out;
 
-  const uint32_t nq = uint32_t(n), ne = uint32_t(snap_.hashes.size());
+  const uint32_t nq = uint32_t(n), ne = uint32_t(n_);
   std::vector<uint32_t> flat_ids;
   if (o.constant_time || !mih_) {
     flat_ids.resize(nq);
@@ -93,7 +105,7 @@ Result<std::vector<Match>> HashIndexImpl::search(const Hash256* queries, size_t 
   if (!flat_ids.empty()) {
     std::vector<Hash256> fq(flat_ids.size());
     for (size_t i = 0; i < flat_ids.size(); ++i) fq[i] = queries[flat_ids[i]];
-    detail::flat_search(snap_.hashes.data(), ne, fq.data(), flat_ids.data(), uint32_t(fq.size()), rmax,
+    detail::flat_search(hashes_, ne, fq.data(), flat_ids.data(), uint32_t(fq.size()), rmax,
                         o.constant_time, o.parallel, &out);
   }
 

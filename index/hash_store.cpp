@@ -4,10 +4,13 @@
 #include "hashsieve/hash_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/metadata.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
@@ -71,6 +74,14 @@ class ScopedSnapshot {
 class RocksHashStore final : public HashStore {
  public:
   ~RocksHashStore() override {
+    // A clean close leaves nothing in the write-ahead log: the next open (a service loading its
+    // index at start) then reads table files only instead of replaying and flushing up to three
+    // memtables first. Failure only means the log is replayed then, as after a crash.
+    if (db_ && !handles_.empty()) {
+      rdb::FlushOptions fo;
+      fo.wait = true;
+      (void)db_->Flush(fo, handles_);
+    }
     for (auto* h : handles_)
       if (h) db_->DestroyColumnFamilyHandle(h);
     handles_.clear();
@@ -224,6 +235,10 @@ class RocksHashStore final : public HashStore {
   }
 
  private:
+  // Keys strictly between lo and hi that split the entries there into about `parts` ranges.
+  std::vector<std::string> split_keys(const std::string& lo, const std::string& hi, size_t parts) const;
+  Status snapshot_list(const ListInfo& info, const rdb::Snapshot* snap, EntrySnapshot* out) const;
+
   Status write(rdb::WriteBatch& batch, const std::string& what) {
     rdb::WriteOptions wo;
     wo.sync = true;
@@ -403,13 +418,97 @@ Result<EntrySnapshot> RocksHashStore::snapshot_active(const std::vector<std::str
     sl.source = l.source;
     sl.first = uint32_t(out.hashes.size());
     out.lists.push_back(std::move(sl));
-    Status s = scan_list(l, snap.get(), false, [&](std::string_view key, const ListEntry& e) {
-      if (e.state == EntryState::kActive && e.has_hash) out.add(e.hash, key.substr(4));
-      return true;
-    });
+    Status s = snapshot_list(l, snap.get(), &out);
     if (!s.ok()) return s;
   }
   return out;
+}
+
+std::vector<std::string> RocksHashStore::split_keys(const std::string& lo, const std::string& hi,
+                                                    size_t parts) const {
+  rdb::ColumnFamilyMetaData meta;
+  db_->GetColumnFamilyMetaData(handles_[kEntries], &meta);
+  std::vector<std::string> keys;
+  for (const auto& level : meta.levels)
+    for (const auto& f : level.files)
+      for (const std::string* k : {&f.smallestkey, &f.largestkey})
+        if (*k > lo && *k < hi) keys.push_back(*k);
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  if (keys.size() < parts) return keys;
+  std::vector<std::string> picked;
+  for (size_t i = 1; i < parts; ++i) picked.push_back(keys[i * keys.size() / parts]);
+  picked.erase(std::unique(picked.begin(), picked.end()), picked.end());
+  return picked;
+}
+
+// Reads one list's active entries from the snapshot in key ranges split at table-file boundaries,
+// one TBB task per range, then appends the ranges in key order: the same ordinals as one
+// sequential scan.
+Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* snap, EntrySnapshot* out) const {
+  struct Part {
+    std::string lo, hi;
+    std::vector<Hash256> hashes;
+    std::string chars;
+    std::vector<uint8_t> lengths;
+    Status status;
+  };
+  const std::string lo = list_prefix(info.id), hi = list_prefix(info.id + 1);
+  const size_t threads = size_t(std::max(1, tbb::this_task_arena::max_concurrency()));
+  std::vector<std::string> cuts =
+      info.active + info.withdrawn >= (1u << 16) ? split_keys(lo, hi, 4 * threads) : std::vector<std::string>{};
+  std::vector<Part> parts(cuts.size() + 1);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    parts[i].lo = i == 0 ? lo : cuts[i - 1];
+    parts[i].hi = i == cuts.size() ? hi : cuts[i];
+  }
+  const size_t guess = size_t(info.active / parts.size() + 1);
+  auto read = [&](size_t i) {
+    Part& part = parts[i];
+    part.hashes.reserve(guess);
+    part.lengths.reserve(guess);
+    part.chars.reserve(guess * 12);
+    rdb::Slice upper(part.hi);
+    rdb::ReadOptions ro;
+    ro.snapshot = snap;
+    ro.iterate_upper_bound = &upper;
+    ro.readahead_size = 4 << 20;
+    ro.fill_cache = false;  // a one-off full scan: do not evict what the cache holds
+    std::unique_ptr<rdb::Iterator> it(db_->NewIterator(ro, handles_[kEntries]));
+    ListEntry e;
+    for (it->Seek(part.lo); it->Valid(); it->Next()) {
+      if (!decode_entry(it->value().ToStringView(), &e)) {
+        part.status = Status(StatusCode::kCorruption, "entry value in list '" + info.name + "' is malformed");
+        return;
+      }
+      if (e.state != EntryState::kActive || !e.has_hash) continue;
+      std::string_view id = it->key().ToStringView().substr(4);
+      part.hashes.push_back(e.hash);
+      part.lengths.push_back(uint8_t(std::min(id.size(), kMaxEntryIdLength)));
+      part.chars.append(id.substr(0, kMaxEntryIdLength));
+    }
+    part.status = from_rdb(it->status(), "reading list '" + info.name + "'");
+  };
+  if (parts.size() > 1)
+    tbb::parallel_for(size_t(0), parts.size(), read);
+  else
+    read(0);
+
+  size_t total = 0;
+  for (const Part& p : parts) {
+    if (!p.status.ok()) return p.status;
+    total += p.hashes.size();
+  }
+  if (out->hashes.size() + total >= (uint64_t(1) << 32) - 1)
+    return Status(StatusCode::kUnsupported, "more than 2^32 active entries");
+  for (Part& p : parts) {  // appended without a zeroing pass (the caller reserved the space)
+    out->hashes.insert(out->hashes.end(), p.hashes.begin(), p.hashes.end());
+    std::vector<Hash256>().swap(p.hashes);
+    out->entry_ids.append(p.chars, p.lengths);
+    std::string().swap(p.chars);
+  }
+  out->lists.back().count = uint32_t(total);
+  return Status::Ok();
 }
 
 Result<std::unique_ptr<HashStore>> RocksHashStore::open(const std::string& path, const StoreOptions& o) {

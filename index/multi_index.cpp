@@ -1,9 +1,12 @@
 #include "index/multi_index.h"
 
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
+#include <cstring>
 
 namespace hashsieve::detail {
 namespace {
@@ -48,31 +51,86 @@ bool plan(int r, int t[MultiIndex::kChunks]) {
 
 // Relative costs, measured on 10M entries: a probe (two random reads) vs a candidate (one random
 // 32-byte read + popcounts) vs one entry of a batched flat scan.
+std::atomic<bool> g_wide_ordinals{false};
+
 constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 
 }  // namespace
 
+// One chunk's CSR table by a two-pass radix partition instead of scattering 10M ordinals at
+// random into a table far larger than the caches: pass 1 splits the ordinals by the value's high
+// bits into 2^kHighBits runs (few enough write streams to stay in cache); pass 2 finishes each run,
+// whose part of the table is small, with a counting sort on the low bits. Both passes are stable,
+// so every bucket keeps its ordinals ascending.
+void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
+  constexpr int kHighBits = 10, kLowBits = kChunkBits - kHighBits;
+  constexpr uint32_t kHigh = 1u << kHighBits, kLow = 1u << kLowBits;
+  const uint32_t n = n_;
+  std::vector<uint32_t> high_start(kHigh + 1, 0);
+  scratch->pairs.resize(n);  // reused across the chunks one thread builds
+  scratch->keys.resize(n);
+  uint64_t* pairs = scratch->pairs.data();
+  {
+    uint32_t* keys = scratch->keys.data();
+    for (uint32_t i = 0; i < n; ++i) {
+      uint32_t k = chunk_of(hashes_[i], c);
+      keys[i] = k;
+      ++high_start[(k >> kLowBits) + 1];
+    }
+    for (uint32_t h = 0; h < kHigh; ++h) high_start[h + 1] += high_start[h];
+    std::vector<uint32_t> cursor(high_start.begin(), high_start.end() - 1);
+    for (uint32_t i = 0; i < n; ++i)
+      pairs[cursor[keys[i] >> kLowBits]++] = uint64_t(keys[i] & (kLow - 1)) << 32 | i;
+  }
+  Table& off = offsets_[c];
+  off.resize(kBuckets + 1);
+  Bytes& ord_bytes = ordinals_[c];
+  ord_bytes.resize(size_t(n) * ord_bytes_ + 1);  // every ordinal is written below
+  ord_bytes.back() = 0;
+  uint8_t* ord = ord_bytes.data();
+  const bool three = ord_bytes_ == 3;
+  std::vector<uint32_t> cnt(kLow + 1);
+  for (uint32_t h = 0; h < kHigh; ++h) {
+    const uint32_t b = high_start[h], e = high_start[h + 1];
+    std::fill(cnt.begin(), cnt.end(), 0);
+    for (uint32_t k = b; k < e; ++k) ++cnt[(pairs[k] >> 32) + 1];
+    uint32_t* o = off.data() + (size_t(h) << kLowBits);
+    uint32_t run = b;
+    for (uint32_t l = 0; l < kLow; ++l) {
+      run += cnt[l];  // cnt[l] = entries with low value l - 1
+      o[l] = run;
+      cnt[l] = run;
+    }
+    for (uint32_t k = b; k < e; ++k) {
+      uint32_t v = uint32_t(pairs[k]);
+      uint8_t* at = ord + size_t(cnt[pairs[k] >> 32]++) * ord_bytes_;
+      at[0] = uint8_t(v);
+      at[1] = uint8_t(v >> 8);
+      at[2] = uint8_t(v >> 16);
+      if (!three) at[3] = uint8_t(v >> 24);
+    }
+  }
+  off[kBuckets] = n;
+}
+
 MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashes_(hashes), n_(n) {
   (void)mask_table();
-  auto build = [&](int c) {
-    std::vector<uint32_t>& off = offsets_[c];
-    off.assign(kBuckets + 1, 0);
-    for (uint32_t i = 0; i < n; ++i) ++off[chunk_of(hashes[i], c) + 1];
-    for (uint32_t v = 0; v < kBuckets; ++v) off[v + 1] += off[v];
-    std::vector<uint32_t>& ord = ordinals_[c];
-    ord.resize(n);
-    std::vector<uint32_t> cursor(off.begin(), off.end() - 1);
-    for (uint32_t i = 0; i < n; ++i) ord[cursor[chunk_of(hashes[i], c)]++] = i;  // ascending per bucket
-  };
-  if (parallel)
-    tbb::parallel_for(0, kChunks, build);
-  else
-    for (int c = 0; c < kChunks; ++c) build(c);
+  if (n <= (1u << 24) && !g_wide_ordinals.load(std::memory_order_relaxed)) {
+    ord_bytes_ = 3;
+    ord_mask_ = 0xffffffu;
+  }
+  if (parallel) {
+    tbb::enumerable_thread_specific<BuildScratch> scratch;
+    tbb::parallel_for(0, kChunks, [&](int c) { build_chunk(c, &scratch.local()); });
+  } else {
+    BuildScratch scratch;
+    for (int c = 0; c < kChunks; ++c) build_chunk(c, &scratch);
+  }
 }
 
 size_t MultiIndex::memory_bytes() const noexcept {
   size_t b = 0;
-  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + ordinals_[c].capacity() * 4;
+  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + ordinals_[c].capacity();
   return b;
 }
 
@@ -90,36 +148,58 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   const double flat_cost = kFlatCost * double(n_);
   if (allow_fallback && kProbeCost * double(probes) > flat_cost) return false;
 
-  // Probe values, chunk by chunk; the offsets are then read with prefetch ahead.
+  // Three passes, each prefetching for the next so many cache misses are in flight at once
+  // instead of one dependent miss after another:
+  //   1. probe values; read each bucket's [begin, end) with the offsets prefetched ahead, and
+  //      prefetch the bucket's first ordinals;
+  //   2. read the ordinals of every bucket and prefetch the candidate hashes;
+  //   3. verify the candidates (their hashes are in cache or on their way).
   auto& pv = s->probe_values;
   pv.clear();
   for (int c = 0; c < kChunks; ++c) {
     for (uint32_t m = 0, e = mt.count(t[c]); m < e; ++m) pv.push_back(qc[c] ^ mt.masks[m]);
   }
-  auto& cand = s->candidates;
-  cand.clear();
+  auto& ranges = s->ranges;
+  ranges.clear();
   constexpr size_t kAhead = 16;
-  size_t p = 0;
+  size_t p = 0, total = 0;
   for (int c = 0; c < kChunks; ++c) {
     const uint32_t* off = offsets_[c].data();
-    const uint32_t* ord = ordinals_[c].data();
+    const uint8_t* ord = ordinals_[c].data();
     size_t end = p + mt.count(t[c]);
     for (; p < end; ++p) {
       if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
       uint32_t b = off[pv[p]], e = off[pv[p] + 1];
-      for (uint32_t k = b; k < e; ++k) cand.push_back(uint64_t(ord[k]) << 8 | uint32_t(c));
+      if (b == e) continue;
+      __builtin_prefetch(ord + size_t(b) * ord_bytes_);
+      ranges.push_back(Scratch::Range{b, e, uint32_t(c)});
+      total += e - b;
     }
-    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(cand.size()) > flat_cost)
+    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(total) > flat_cost)
       return false;
   }
+  auto& cand = s->candidates;
+  cand.clear();
+  cand.reserve(total);
+  for (const Scratch::Range& r : ranges) {
+    const uint8_t* ord = ordinals_[r.chunk].data() + size_t(r.begin) * ord_bytes_;
+    for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) {
+      uint32_t o;
+      std::memcpy(&o, ord, 4);
+      o &= ord_mask_;
+      __builtin_prefetch(&hashes_[o]);
+      cand.push_back(uint64_t(o) << 8 | r.chunk);
+    }
+  }
 
-  // Verify with the hashes prefetched ahead; report each match through its first qualifying chunk.
+  // Report each match through its first qualifying chunk.
   for (size_t i = 0; i < cand.size(); ++i) {
-    if (i + kAhead < cand.size()) __builtin_prefetch(&hashes_[cand[i + kAhead] >> 8]);
     uint32_t ordinal = uint32_t(cand[i] >> 8);
     int via = int(cand[i] & 0xff);
     const Hash256& h = hashes_[ordinal];
-    int d = hamming_distance(h, query);
+    int d = std::popcount(h.words[0] ^ query.words[0]) + std::popcount(h.words[1] ^ query.words[1]);
+    if (d > radius) continue;
+    d += std::popcount(h.words[2] ^ query.words[2]) + std::popcount(h.words[3] ^ query.words[3]);
     if (d > radius) continue;
     bool first = true;
     for (int c = 0; c < via && first; ++c)
@@ -128,5 +208,7 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   }
   return true;
 }
+
+void force_wide_ordinals(bool wide) { g_wide_ordinals.store(wide); }
 
 }  // namespace hashsieve::detail

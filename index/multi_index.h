@@ -15,6 +15,7 @@
 
 #include "hashsieve/hash256.h"
 #include "hashsieve/hash_index.h"
+#include "index/huge_pages.h"
 
 namespace hashsieve::detail {
 
@@ -27,7 +28,11 @@ class MultiIndex {
   MultiIndex(const Hash256* hashes, uint32_t n, bool parallel);
 
   struct Scratch {
+    struct Range {
+      uint32_t begin, end, chunk;
+    };
     std::vector<uint32_t> probe_values;
+    std::vector<Range> ranges;  // non-empty buckets probed
     std::vector<uint64_t> candidates;  // ordinal << 8 | chunk
   };
 
@@ -39,10 +44,22 @@ class MultiIndex {
   size_t memory_bytes() const noexcept;
 
  private:
+  struct BuildScratch {
+    std::vector<uint64_t, HugePageAllocator<uint64_t>> pairs;  // low value << 32 | ordinal
+    std::vector<uint32_t, HugePageAllocator<uint32_t>> keys;
+  };
+  void build_chunk(int c, BuildScratch* scratch);
+
   const Hash256* hashes_;
   uint32_t n_;
-  std::vector<uint32_t> offsets_[kChunks];  // 2^21 + 1 each
-  std::vector<uint32_t> ordinals_[kChunks];
+  using Table = std::vector<uint32_t, HugePageAllocator<uint32_t>>;
+  using Bytes = std::vector<uint8_t, HugePageAllocator<uint8_t>>;
+  // Ordinals take 3 bytes while n <= 2^24 (else 4), little-endian, read as 4 bytes and masked;
+  // one byte of padding at the end keeps the last read in bounds.
+  uint32_t ord_bytes_ = 4;
+  uint32_t ord_mask_ = 0xffffffffu;
+  Table offsets_[kChunks];  // 2^21 + 1 each
+  Bytes ordinals_[kChunks];
 };
 
 }  // namespace hashsieve::detail

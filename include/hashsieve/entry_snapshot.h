@@ -17,6 +17,8 @@ class EntryIdTable {
   void reserve(size_t entries, size_t bytes);
   // `id` must be at most 255 bytes (the store guarantees it).
   void push_back(std::string_view id);
+  // Appends ids given back to back in `chars` with their lengths (each at most 255).
+  void append(std::string_view chars, const std::vector<uint8_t>& lengths);
   std::string_view get(size_t i) const noexcept;
   size_t size() const noexcept { return lengths_.size(); }
   size_t memory_bytes() const noexcept;

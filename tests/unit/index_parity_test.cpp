@@ -81,6 +81,26 @@ TEST(IndexParity, UniformAllRadii) { check_all(uniform_data(3000, 24, 1), all_ra
 
 TEST(IndexParity, ClusteredAllRadii) { check_all(clustered_data(3000, 5, 24, 2), all_radii()); }
 
+TEST(IndexParity, WideOrdinals) {
+  detail::force_wide_ordinals(true);
+  check_all(uniform_data(3000, 24, 8), {0, 8, 31, 32, 64});
+  check_all(clustered_data(3000, 5, 24, 9), {0, 8, 31, 32, 64});
+  detail::force_wide_ordinals(false);
+}
+
+// The flat and constant-time scans above use the AVX-512 kernel where the CPU has it; these
+// repeat them with the scalar kernel forced (on other CPUs both runs cover the scalar kernel).
+TEST(IndexParity, ScalarPopcountKernel) {
+  detail::force_scalar_popcount(true);
+  check_all(uniform_data(3001, 21, 10), all_radii());
+  check_all(clustered_data(3001, 5, 19, 11), {0, 8, 31, 32, 64, 256});
+  detail::force_scalar_popcount(false);
+}
+
+TEST(IndexParity, Avx512KernelOddSizes) {
+  for (size_t n : {1, 7, 8, 9, 15, 16, 17, 2047, 2048, 2049}) check_all(uniform_data(n, 11, 12 + n), {0, 31, 128, 256});
+}
+
 TEST(IndexParity, EmptyIndex) { check_all(uniform_data(0, 8, 3), {0, 31, 128}); }
 
 TEST(IndexParity, SingleEntry) {

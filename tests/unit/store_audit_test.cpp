@@ -36,6 +36,7 @@ TEST(StoreAudit, RecordsComeBackInAppendOrderAcrossReopen) {
   }).ok());
   EXPECT_EQ(seen, (std::vector<std::string>{"{\"n\":1}", "{\"n\":2}", "{\"n\":3}", "{\"n\":4}"}));
   EXPECT_TRUE((*store)->verify().ok());
+  store->reset();  // close first: the database's background jobs may still be creating or deleting files
   fs::remove_all(dir);
 }
 
