@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "engine/tsan_handoff.h"
+#include "common/tsan_handoff.h"
 
 namespace hashsieve {
 

@@ -1,6 +1,6 @@
 #include "index/flat_scan.h"
 
-#include <tbb/parallel_for.h>
+#include "common/parallel_for.h"
 
 #include <algorithm>
 #include <atomic>
@@ -95,7 +95,7 @@ void flat_search(const Hash256* entries, uint32_t n_entries, const Hash256* quer
     return;
   }
   std::vector<std::vector<Match>> parts(tasks);
-  tbb::parallel_for(uint32_t(0), tasks, [&](uint32_t t) {
+  parallel_for_index(uint32_t(0), tasks, [&](uint32_t t) {
     uint32_t b = t * kTask, e = std::min(n_entries, b + kTask);
     flat_scan(entries, b, e, queries, query_ids, nq, radius, constant_time, &parts[t]);
   });

@@ -3,7 +3,7 @@
 #include "hashsieve/hash_index.h"
 
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
+#include "common/parallel_for.h"
 
 #include <algorithm>
 #include <optional>
@@ -94,7 +94,7 @@ Result<std::vector<Match>> HashIndexImpl::search(const Hash256* queries, size_t 
       if (!mih_->search(queries[q], q, rmax, allow_fallback, &scratch.local(), &per_query[q])) fell_back[q] = 1;
     };
     if (o.parallel && nq > 1)
-      tbb::parallel_for(uint32_t(0), nq, one);
+      parallel_for_index(uint32_t(0), nq, one);
     else
       for (uint32_t q = 0; q < nq; ++q) one(q);
     for (uint32_t q = 0; q < nq; ++q) {

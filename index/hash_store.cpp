@@ -9,7 +9,7 @@
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
-#include <tbb/parallel_for.h>
+#include "common/parallel_for.h"
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -490,7 +490,7 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
     part.status = from_rdb(it->status(), "reading list '" + info.name + "'");
   };
   if (parts.size() > 1)
-    tbb::parallel_for(size_t(0), parts.size(), read);
+    parallel_for_index(size_t(0), parts.size(), read);
   else
     read(0);
 

@@ -1,7 +1,7 @@
 #include "index/multi_index.h"
 
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
+#include "common/parallel_for.h"
 
 #include <algorithm>
 #include <atomic>
@@ -121,7 +121,7 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashe
   }
   if (parallel) {
     tbb::enumerable_thread_specific<BuildScratch> scratch;
-    tbb::parallel_for(0, kChunks, [&](int c) { build_chunk(c, &scratch.local()); });
+    parallel_for_index(0, kChunks, [&](int c) { build_chunk(c, &scratch.local()); });
   } else {
     BuildScratch scratch;
     for (int c = 0; c < kChunks; ++c) build_chunk(c, &scratch);

@@ -34,7 +34,7 @@ run_tsan() {
   # Only tests that run work on several threads: the CLI (TBB pipeline) and, as they land,
   # engine and index tests.
   TSAN_OPTIONS="halt_on_error=1:exitcode=86:second_deadlock_stack=1:suppressions=$root/scripts/tsan.supp" \
-    ctest --test-dir "$b" --output-on-failure -j"$(nproc)" -R 'CliHash|HostilePaths|Engine|Index|HashFiles' \
+    ctest --test-dir "$b" --output-on-failure -j"$(nproc)" -R 'CliHash|CliScan|HostilePaths|Engine|IndexParity|HashFiles' \
       "${not_packaging[@]}"
 }
 
