@@ -1,6 +1,6 @@
 #include "engine/scan_report.h"
 
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 
 namespace hashsieve {
 namespace {

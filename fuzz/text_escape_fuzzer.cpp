@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 #include "fuzz/fuzz_check.h"
 
 namespace {

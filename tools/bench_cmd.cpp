@@ -12,7 +12,7 @@
 
 #include "engine/file_bytes.h"
 #include "engine/index_generation.h"
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 #include "hashsieve/hash_store.h"
 #include "tools/arg_reader.h"
 #include "tools/bench/corpus.h"

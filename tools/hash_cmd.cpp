@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 #include "hashsieve/hash_files.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <cstdlib>
 
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 
 namespace hashsieve::cli {
 namespace {

@@ -22,8 +22,8 @@ enum class DecodeMode {
   kExact,  // full size: the canonical PDQ input
   // JPEGs decoded at 1/2, 1/4 or 1/8 scale in the DCT domain, keeping the shorter side at least
   // kFastMinSide pixels. Faster (about 1.5x end to end: entropy decoding does not shrink); the
-  // hash is close to, not equal to, the canonical
-  // one, so results must be labelled non-canonical. Other formats decode exactly.
+  // hash is close to, not equal to, the canonical one, so results must be labelled
+  // non-canonical. Other formats decode exactly.
   kFastJpeg,
 };
 inline constexpr int kFastMinSide = 768;

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <map>
 
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 #include "hashsieve/hash256.h"
 
 namespace hashsieve::bench {

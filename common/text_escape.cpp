@@ -1,4 +1,4 @@
-#include "engine/text_escape.h"
+#include "common/text_escape.h"
 
 #include <cstdint>
 #include <cstdio>

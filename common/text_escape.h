@@ -1,4 +1,5 @@
-// Quoting for report output: JSON strings and CSV fields that stay valid whatever bytes a path holds.
+// Quoting for every text output (reports, list exports): JSON strings and CSV fields that stay
+// valid whatever bytes a path, id or metadata field holds.
 #pragma once
 
 #include <string>
