@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "engine/file_bytes.h"
 #include "engine/image_header.h"
 #include "hashsieve/decode.h"
@@ -352,15 +353,6 @@ void print_edit_pairs(const std::string& vectors_dir, const std::vector<int>& mi
   }
 }
 
-std::vector<int> parse_sides(const std::string& s) {
-  std::vector<int> out;
-  std::stringstream ss(s);
-  std::string tok;
-  while (std::getline(ss, tok, ','))
-    if (int v = std::atoi(tok.c_str()); v > 0) out.push_back(v);
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -375,7 +367,7 @@ int main(int argc, char** argv) {
     auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
     if (a == "--vectors") vectors = next();
     else if (a == "--corpus") corpus = next();
-    else if (a == "--min-sides") min_sides = parse_sides(next());
+    else if (a == "--min-sides") min_sides = hashsieve::bench::parse_positive_ints(next());
     else if (a == "--csv") csv = next();
     else if (a == "-h" || a == "--help") {
       std::printf("usage: %s [--vectors DIR] [--corpus DIR] [--min-sides 256,384,512] [--csv FILE] [PATH...]\n", argv[0]);

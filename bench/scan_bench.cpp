@@ -38,6 +38,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_args.h"
 #include "engine/file_bytes.h"
 #include "engine/image_hashing.h"
 #include "engine/image_header.h"
@@ -148,15 +149,6 @@ Status fill_store(HashStore& store, size_t n) {
   return Status::Ok();
 }
 
-std::vector<int> parse_sides(const std::string& s) {
-  std::vector<int> out;
-  std::stringstream ss(s);
-  std::string tok;
-  while (std::getline(ss, tok, ','))
-    if (int v = std::atoi(tok.c_str()); v > 0) out.push_back(v);
-  return out;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -176,7 +168,7 @@ int main(int argc, char** argv) {
     else if (a == "--passes") passes = std::max(1, std::atoi(next().c_str()));
     else if (a == "--list-n") list_n = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--store") store_dir = next();
-    else if (a == "--min-sides") min_sides = parse_sides(next());
+    else if (a == "--min-sides") min_sides = hashsieve::bench::parse_positive_ints(next());
     else if (a == "--no-rss") rss = false;
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "tools/exit_codes.h"
 
 namespace hashsieve::cli {
 
@@ -65,6 +68,21 @@ class ArgReader {
   bool only_positional_ = false;
   std::optional<std::string> inline_value_;
 };
+
+// "a,b,c" -> {"a", "b", "c"} (empty fields kept, so callers can reject them).
+inline std::vector<std::string> split_commas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t p; (p = s.find(',', start)) != std::string::npos; start = p + 1) out.push_back(s.substr(start, p - start));
+  out.push_back(s.substr(start));
+  return out;
+}
+
+// Prints "hashsieve COMMAND: message" and where help is; returns the usage exit status.
+inline int report_usage_error(const char* command, const std::string& message) {
+  std::fprintf(stderr, "hashsieve %s: %s\n(see hashsieve %s --help)\n", command, message.c_str(), command);
+  return kExitUsage;
+}
 
 // Parses a whole decimal number in [lo, hi].
 inline bool parse_int(const std::string& s, long lo, long hi, long& out) {

@@ -78,18 +78,7 @@ struct Options {
   bool threads_given = false;
 };
 
-int usage_error(const std::string& msg) {
-  std::fprintf(stderr, "hashsieve bench: %s\n(see hashsieve bench --help)\n", msg.c_str());
-  return kExitUsage;
-}
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t p; (p = s.find(',', start)) != std::string::npos; start = p + 1) out.push_back(s.substr(start, p - start));
-  out.push_back(s.substr(start));
-  return out;
-}
+int usage_error(const std::string& msg) { return report_usage_error("bench", msg); }
 
 bool parse_double(const std::string& s, double lo, double hi, double& out) {
   if (s.empty()) return false;

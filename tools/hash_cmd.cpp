@@ -38,10 +38,7 @@ struct Options {
   bool jsonl = false, dihedral = false;
 };
 
-int usage_error(const std::string& msg) {
-  std::fprintf(stderr, "hashsieve hash: %s\n(see hashsieve hash --help)\n", msg.c_str());
-  return kExitUsage;
-}
+int usage_error(const std::string& msg) { return report_usage_error("hash", msg); }
 
 // Returns -1 when parsed, else the exit status to return.
 int parse(int argc, char** argv, Options& o) {

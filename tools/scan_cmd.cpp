@@ -61,18 +61,7 @@ struct Options {
   ReportOptions report;
 };
 
-int usage_error(const std::string& msg) {
-  std::fprintf(stderr, "hashsieve scan: %s\n(see hashsieve scan --help)\n", msg.c_str());
-  return kExitUsage;
-}
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (size_t p; (p = s.find(',', start)) != std::string::npos; start = p + 1) out.push_back(s.substr(start, p - start));
-  out.push_back(s.substr(start));
-  return out;
-}
+int usage_error(const std::string& msg) { return report_usage_error("scan", msg); }
 
 int parse(int argc, char** argv, Options& o) {
   ArgReader a(argc, argv);
