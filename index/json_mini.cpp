@@ -138,8 +138,8 @@ class Parser {
       skip_ws();
       if (p_ >= s_.size() || s_[p_] != ':') return fail("expected ':'");
       ++p_;
-      v->members.emplace_back(std::move(key), Value{});
-      if (Status st = value(&v->members.back().second, depth + 1); !st.ok()) return st;
+      v->members.push_back(Member{std::move(key), Value{}});
+      if (Status st = value(&v->members.back().value, depth + 1); !st.ok()) return st;
       skip_ws();
       if (p_ < s_.size() && s_[p_] == ',') { ++p_; continue; }
       if (p_ < s_.size() && s_[p_] == '}') { ++p_; return Status::Ok(); }
@@ -156,7 +156,7 @@ class Parser {
 
 const Value* Value::get(std::string_view key) const {
   for (const auto& m : members)
-    if (m.first == key) return &m.second;
+    if (m.key == key) return &m.value;
   return nullptr;
 }
 

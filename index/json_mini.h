@@ -13,16 +13,23 @@
 
 namespace hashsieve::json {
 
+struct Member;
+
 struct Value {
   enum Type { kNull, kBool, kNumber, kString, kArray, kObject } type = kNull;
   bool boolean = false;
   std::string text;  // decoded string, or the number as written
   std::vector<Value> items;
-  std::vector<std::pair<std::string, Value>> members;
+  std::vector<Member> members;  // a vector may hold a type completed later; a pair may not
   uint64_t line = 0;
   std::string_view raw;  // the value's source text (valid while the document lives)
 
   const Value* get(std::string_view key) const;
+};
+
+struct Member {
+  std::string key;
+  Value value;
 };
 
 // `text` (valid JSON) without the whitespace outside strings: one line.
