@@ -15,6 +15,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string entry_id_problem(std::string_view id) {
+  if (id.empty()) return "entry id is empty";
+  if (id.size() > kMaxEntryIdLength) return "entry id longer than 255 bytes";
+  if (trim(id).size() != id.size()) return "entry id has surrounding white space";
+  for (unsigned char c : id)
+    if (c < 0x20 || c == 0x7f) return "entry id has a control character";
+  return "";
+}
+
 std::string lower(std::string_view s) {
   std::string r(s);
   for (char& c : r)
@@ -252,8 +261,8 @@ class ListReaderImpl final : public ListReader {
     auto id_or_hash = [&](std::string_view id) {
       id = trim(id);
       e->entry_id = id.empty() ? to_hex(e->hash) : std::string(id);
-      if (e->entry_id.size() > kMaxEntryIdLength) { *why = "entry id longer than 255 bytes"; return false; }
-      return true;
+      *why = lists::entry_id_problem(e->entry_id);
+      return why->empty();
     };
     switch (format_) {
       case ListFormat::kHexLines: {

@@ -60,9 +60,9 @@ Status read_tat_json(std::string_view text, const std::string& file, DocumentRow
     e.has_hash = true;
     const json::Value* del = rec.get("deleted");
     if (del && del->type == json::Value::kBool && del->boolean) e.state = EntryState::kWithdrawn;
-    e.entry_id = string_field(rec, "id");
+    e.entry_id = std::string(trim(string_field(rec, "id")));
     if (e.entry_id.empty()) e.entry_id = to_hex(e.hash);
-    if (e.entry_id.size() > kMaxEntryIdLength) { bad("id longer than 255 bytes"); continue; }
+    if (std::string problem = entry_id_problem(e.entry_id); !problem.empty()) { bad("id: " + problem); continue; }
     e.metadata = json::compact(rec.raw);
     out->rows.push_back(std::move(e));
   }

@@ -84,7 +84,7 @@ Status read_ncmec_xml(std::string_view s, const std::string& file, DocumentRows*
         ListEntry e;
         e.entry_id = rec.id;
         if (rec.id.empty()) bad("<" + name + "> has no <id>");
-        else if (rec.id.size() > kMaxEntryIdLength) bad("<id> longer than 255 bytes");
+        else if (std::string problem = entry_id_problem(rec.id); !problem.empty()) bad("<id>: " + problem);
         else if (rec.deleted) {
           e.state = EntryState::kWithdrawn;
           out->rows.push_back(std::move(e));

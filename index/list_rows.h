@@ -16,6 +16,11 @@ bool split_csv(std::string_view line, std::vector<std::string>* fields);
 std::string_view trim(std::string_view s);
 std::string lower(std::string_view s);
 
+// The rule every reader applies to an entry id: 1..255 bytes, no surrounding white space and
+// no control characters (so ids print on one line and survive export and re-import).
+// Returns "" for a good id, else the reason for the row error.
+std::string entry_id_problem(std::string_view id);
+
 // Parses a hash field; on failure returns a reason for the row error.
 bool parse_hash_field(std::string_view text, Hash256* h, std::string* why);
 
