@@ -441,7 +441,9 @@ TEST(ImageHeader, PnmAsciiHeaders) {
   expect_dims(sniff(text("P6\n640 480\n255\n")), ImageFormat::kPnm, 640, 480);
   expect_dims(sniff(text("P1\n# made by hand\n# two comments\n  3\t2\n0 1 0\n1 0 1\n")),
               ImageFormat::kPnm, 3, 2);
-  expect_dims(sniff(text("P5 7#comment right after\n9 255 ")), ImageFormat::kPnm, 7, 9);
+  // As OpenCV reads it: the '#' that ends a number is its delimiter, not a comment.
+  expect_dims(sniff(text("P5\n12# 9\n255\n")), ImageFormat::kPnm, 12, 9);
+  expect_decode_error(sniff(text("P5 7#comment right after\n9 255 ")), "expected a number");
   expect_dims(sniff(text("P4\r\n4294967295 1\n")), ImageFormat::kPnm, 4294967295u, 1);
 }
 
