@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <optional>
 #include <set>
 
@@ -29,7 +30,10 @@ struct Scanner::Impl {
   ScanOptions options;
   PdqOptions pdq;
   std::set<std::pair<std::string, std::string>> allow;
-  std::atomic<std::shared_ptr<const IndexGeneration>> current;
+  // A mutex rather than std::atomic<shared_ptr>: libstdc++ 12 implements the latter with a lock bit
+  // that ThreadSanitizer cannot see, and the lock is held only to copy one pointer per image.
+  mutable std::mutex current_mu;
+  std::shared_ptr<const IndexGeneration> current;
   std::atomic<uint64_t> next_generation{1};
   mutable tbb::enumerable_thread_specific<std::optional<PdqHasher>> hashers;
 
@@ -48,7 +52,7 @@ struct Scanner::Impl {
       r.outcome = ScanOutcome::kLowQuality;
       return;
     }
-    const auto gen = current.load();
+    const auto gen = load_current();
     r.generation = gen->number;
     auto found = match_generation(*gen, img.pdq, options.constant_time);
     if (!found.ok()) {
@@ -59,6 +63,17 @@ struct Scanner::Impl {
     for (ScanMatch& sm : *found)
       if (!allow.count({sm.list, sm.entry_id})) r.matches.push_back(std::move(sm));
     r.outcome = r.matches.empty() ? ScanOutcome::kNoMatch : ScanOutcome::kMatch;
+  }
+
+  std::shared_ptr<const IndexGeneration> load_current() const {
+    std::lock_guard<std::mutex> lock(current_mu);
+    return current;
+  }
+
+  // Running scans keep the old generation alive; it is freed by whoever drops the last reference.
+  void store_current(std::shared_ptr<const IndexGeneration> gen) {
+    std::lock_guard<std::mutex> lock(current_mu);
+    current.swap(gen);
   }
 
   void finish(const Result<HashedImage>& img, ScanResult& r) const {
@@ -90,7 +105,7 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(const HashStore& store, const S
   impl->allow.insert(options.allow.begin(), options.allow.end());
   auto gen = build_generation(store, options, impl->next_generation++);
   if (!gen.ok()) return gen.status();
-  impl->current.store(*gen);
+  impl->store_current(std::move(*gen));
   return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
 }
 
@@ -151,12 +166,12 @@ Status Scanner::scan_files(const std::function<bool(FileInput& input)>& next,
 Result<GenerationInfo> Scanner::reload() {
   auto gen = build_generation(*impl_->store, impl_->options, impl_->next_generation++);
   if (!gen.ok()) return gen.status();
-  impl_->current.store(*gen);
+  impl_->store_current(std::move(*gen));
   return generation();
 }
 
 GenerationInfo Scanner::generation() const {
-  const auto gen = impl_->current.load();
+  const auto gen = impl_->load_current();
   GenerationInfo info;
   info.number = gen->number;
   info.entries = gen->index->size();
