@@ -1,11 +1,13 @@
-// Fidelity of the fast JPEG mode (DecodeMode::kFastJpeg: DCT-domain decoding at 1/2, 1/4 or 1/8
-// scale) against the canonical full-size hash.
+// Fidelity of the fast JPEG mode (DecodeMode::kFastJpeg: luma block means decoded in the DCT
+// domain at 1/2, 1/4 or 1/8 scale, hashed with PdqHasher::hash_block_means) against the
+// canonical full-size hash.
 //
 // For every JPEG the fast mode actually reduces, prints the Hamming distance between the fast
 // and the exact PDQ hash (N, mean, p50, p95, max), for the PDQ vectors and a real-photo corpus
-// (scripts/fetch-photo-corpus.sh), and for several minimum-side settings so that kFastMinSide can
-// be chosen from one run. The row of the compiled-in setting goes through decode_image() itself;
-// the other settings replay its choice of scale with the same OpenCV flags.
+// (scripts/fetch-photo-corpus.sh), and for several settings of the rule that picks the block
+// (the block is at most 1/K of PDQ's box-filter window) so that kFastWindowPerBlock can be chosen
+// from one run. The row of the compiled-in setting goes through decode_image() itself; the
+// others call the same block-means decoder with the block their rule picks.
 //
 // Then the edit pairs of the vectors' manifest.csv: each photo group's original is hashed exactly
 // (as a list would hold it) and every other file of the group (recompression, resize, rotation,
@@ -13,7 +15,7 @@
 // scanner does: how many still match with the exact hash and with each fast setting, and how
 // many files of other groups match an original (should stay zero).
 //
-// Usage: fast_decode_fidelity_bench [--vectors DIR] [--corpus DIR] [--min-sides 256,384,512]
+// Usage: fast_decode_fidelity_bench [--vectors DIR] [--corpus DIR] [--ratios 1,1.5,2,3]
 //                                   [--csv FILE] [PATH...]
 // PATHs (files or directories) are measured as one more set. The corpus directory may also be
 // given by HASHSIEVE_PHOTO_CORPUS. Percentiles are nearest-rank. The target of issue #4: mean <= 4
@@ -37,7 +39,9 @@
 
 #include "bench/bench_args.h"
 #include "engine/file_bytes.h"
+#include "engine/image_hashing.h"
 #include "engine/image_header.h"
+#include "engine/jpeg_block_means.h"
 #include "hashsieve/decode.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/pdq.h"
@@ -69,23 +73,22 @@ std::vector<std::string> list_images(const std::string& path, bool jpeg_only) {
   return out;
 }
 
-// The scale the fast mode picks for a JPEG whose shorter side is `shorter`, as decode.cpp does:
-// the largest of 1/8, 1/4, 1/2 that keeps the shorter side >= min_side; 0 = not reduced.
-int reduced_flag(uint32_t shorter, int min_side) {
-  const uint32_t m = uint32_t(min_side);
-  if (shorter >= 8 * m) return cv::IMREAD_REDUCED_COLOR_8;
-  if (shorter >= 4 * m) return cv::IMREAD_REDUCED_COLOR_4;
-  if (shorter >= 2 * m) return cv::IMREAD_REDUCED_COLOR_2;
-  return 0;
+// A plain rule with one ratio K for every JPEG: the largest block of 8, 4, 2 that is at most
+// 1/K of the box-filter window. (The compiled-in rule, fast_jpeg_block(), also lets progressive
+// JPEGs take block 8 at a lower ratio, since that is where the speed comes from.)
+int block_for(uint32_t w, uint32_t h, double ratio) {
+  const double window = double((std::min(w, h) + 127) / 128);
+  for (int block : {8, 4, 2})
+    if (window >= block * ratio) return block;
+  return 1;
 }
 
-int scale_of(int flag) {
-  switch (flag) {
-    case cv::IMREAD_REDUCED_COLOR_8: return 8;
-    case cv::IMREAD_REDUCED_COLOR_4: return 4;
-    case cv::IMREAD_REDUCED_COLOR_2: return 2;
-  }
-  return 1;
+// Settings: 0 is the compiled-in rule through decode_image(); others are ratios K x 10.
+std::string setting_name(int s) {
+  if (s == 0) return "compiled-in rule";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "K = %.1f", s / 10.0);
+  return buf;
 }
 
 // Canonical hash plus the seven other dihedral hashes: the queries the scanner sends.
@@ -113,8 +116,8 @@ struct Item {
   bool jpeg = false;
   int width = 0, height = 0;
   std::optional<Hashes> exact;
-  std::map<int, Hashes> fast;    // min side -> fast hashes (only where the image is reduced)
-  std::map<int, int> scale;      // min side -> 2, 4, 8 (only where reduced)
+  std::map<int, Hashes> fast;    // ratio K -> fast hashes (only where the image is reduced)
+  std::map<int, int> scale;      // ratio K -> block 2, 4, 8 (only where reduced)
   // Reference: the exact pixels shrunk to the same size with INTER_AREA, to tell the effect of
   // hashing at a smaller size from that of the DCT-domain decoder.
   std::map<int, Hashes> area;
@@ -129,7 +132,7 @@ std::optional<Hashes> hash_mat(const cv::Mat& m, PdqHasher& hasher) {
   return to_hashes(*r);
 }
 
-Item measure(const std::string& path, const std::vector<int>& min_sides, PdqHasher& hasher) {
+Item measure(const std::string& path, const std::vector<int>& ratios, PdqHasher& hasher) {
   Item it;
   it.path = path;
   it.name = fs::path(path).filename().string();
@@ -160,28 +163,31 @@ Item measure(const std::string& path, const std::vector<int>& min_sides, PdqHash
     return it;
   }
   if (!it.jpeg) return it;
-  const uint32_t shorter = std::min(header->width, header->height);
-  for (int ms : min_sides) {
-    const int flag = reduced_flag(shorter, ms);
-    if (!flag) continue;
+  for (int k : ratios) {
+    int block = k == 0 ? 0 : block_for(header->width, header->height, k / 10.0);
+    if (block == 1) continue;
     std::optional<Hashes> h;
-    if (ms == kFastMinSide) {
+    if (k == 0) {
       // The engine's own path for the compiled-in setting.
       auto fast = decode_image(bytes->data(), bytes->size(), {}, DecodeMode::kFastJpeg);
       if (fast.ok() && fast->reduced) {
-        if (auto r = hasher.hash(fast->view()); r.ok()) h = to_hashes(*r);
+        block = fast->block;
+        if (auto r = hash_decoded(*fast, hasher); r.ok()) h = to_hashes(*r);
       }
     } else {
-      const cv::Mat buf(1, int(bytes->size()), CV_8UC1, bytes->data());
-      h = hash_mat(cv::imdecode(buf, flag | cv::IMREAD_IGNORE_ORIENTATION), hasher);
+      auto means = decode_jpeg_block_means(bytes->data(), bytes->size(), block, {});
+      if (means.ok()) {
+        const ImageView v{means->pixels.data(), means->width, means->height, size_t(means->width), PixelFormat::kGray8};
+        if (auto r = hasher.hash_block_means(v, means->full_width, means->full_height, block); r.ok()) h = to_hashes(*r);
+      }
     }
     if (h) {
-      it.fast[ms] = *h;
-      it.scale[ms] = scale_of(flag);
-      const int k = scale_of(flag);
+      it.fast[k] = *h;
+      it.scale[k] = block;
       cv::Mat small;
-      cv::resize(exact_mat, small, cv::Size((ev.width + k - 1) / k, (ev.height + k - 1) / k), 0, 0, cv::INTER_AREA);
-      if (auto a = hash_mat(small, hasher)) it.area[ms] = *a;
+      cv::resize(exact_mat, small, cv::Size((ev.width + block - 1) / block, (ev.height + block - 1) / block), 0, 0,
+                 cv::INTER_AREA);
+      if (auto a = hash_mat(small, hasher)) it.area[k] = *a;
     }
   }
   return it;
@@ -223,12 +229,12 @@ struct Set {
   std::vector<Item> items;
 };
 
-void print_fidelity(const std::vector<Set>& sets, const std::vector<int>& min_sides) {
+void print_fidelity(const std::vector<Set>& sets, const std::vector<int>& ratios) {
   std::printf("\n## Fast JPEG mode vs exact hash (Hamming distance of the canonical hash; JPEGs the mode reduces)\n\n");
-  std::printf("| set | min side | JPEGs | reduced (N) | scales 1/2,1/4,1/8 | mean | p50 | p95 | max | > %d | target mean<=%.0f, p95<=%.0f | ref: exact+INTER_AREA mean / p95 |\n",
+  std::printf("| set | block rule | JPEGs | reduced (N) | blocks 2,4,8 | mean | p50 | p95 | max | > %d | target mean<=%.0f, p95<=%.0f | ref: exact pixels INTER_AREA-shrunk, plain PDQ: mean / p95 |\n",
               kRadius, kTargetMean, kTargetP95);
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-  for (int ms : min_sides) {
+  for (int ms : ratios) {
     for (const auto& set : sets) {
       std::vector<int> d, da;
       size_t jpegs = 0, by_scale[9] = {};
@@ -243,8 +249,8 @@ void print_fidelity(const std::vector<Set>& sets, const std::vector<int>& min_si
       }
       Stats s = stats_of(d), sa = stats_of(da);
       const char* verdict = s.n == 0 ? "n/a" : (s.mean <= kTargetMean && s.p95 <= kTargetP95 ? "met" : "MISSED");
-      std::printf("| %s | %d%s | %zu | %zu | %zu,%zu,%zu | %.2f | %d | %d | %d | %zu | %s | %.2f / %d |\n", set.label.c_str(),
-                  ms, ms == kFastMinSide ? " (compiled in)" : "", jpegs, s.n, by_scale[2], by_scale[4], by_scale[8],
+      std::printf("| %s | %s | %zu | %zu | %zu,%zu,%zu | %.2f | %d | %d | %d | %zu | %s | %.2f / %d |\n", set.label.c_str(),
+                  setting_name(ms).c_str(), jpegs, s.n, by_scale[2], by_scale[4], by_scale[8],
                   s.mean, s.p50, s.p95, s.max, s.over_radius, verdict, sa.mean, sa.p95);
     }
   }
@@ -275,31 +281,31 @@ std::vector<ManifestRow> read_manifest(const std::string& path) {
   return rows;
 }
 
-void print_edit_pairs(const std::string& vectors_dir, const std::vector<int>& min_sides, PdqHasher& hasher) {
+void print_edit_pairs(const std::string& vectors_dir, const std::vector<int>& ratios, PdqHasher& hasher) {
   const auto rows = read_manifest(vectors_dir + "/manifest.csv");
   if (rows.empty()) {
     std::printf("\n(no manifest.csv under %s: edit-pair analysis skipped)\n", vectors_dir.c_str());
     return;
   }
   std::map<std::string, Item> items;  // file -> hashes
-  for (const auto& r : rows) items[r.file] = measure(vectors_dir + "/images/" + r.file, min_sides, hasher);
+  for (const auto& r : rows) items[r.file] = measure(vectors_dir + "/images/" + r.file, ratios, hasher);
 
   // Originals: the list side, hashed exactly.
   std::map<std::string, Hash256> original;  // group -> canonical exact hash
   for (const auto& r : rows)
     if (r.transform == "original" && items[r.file].exact) original[r.group] = items[r.file].exact->q[0];
 
-  // Upload-side hashes of a file under a mode: 0 = exact, else the fast setting (exact when not reduced).
+  // Upload-side hashes of a file under a mode: -1 = exact, else the fast setting (exact when not reduced).
   auto upload = [&](const Item& it, int ms) -> const Hashes& {
-    if (ms != 0) {
+    if (ms >= 0) {
       auto f = it.fast.find(ms);
       if (f != it.fast.end()) return f->second;
     }
     return *it.exact;
   };
 
-  std::vector<int> modes{0};
-  modes.insert(modes.end(), min_sides.begin(), min_sides.end());
+  std::vector<int> modes{-1};
+  modes.insert(modes.end(), ratios.begin(), ratios.end());
   std::printf("\n## Edit pairs of manifest.csv at radius %d (dihedral queries, original hashed exactly as a list holds it)\n\n",
               kRadius);
   std::printf("%zu groups with an original: ", original.size());
@@ -321,7 +327,7 @@ void print_edit_pairs(const std::string& vectors_dir, const std::vector<int>& mi
           ++pairs;
           const bool m = d <= kRadius;
           match += m;
-          if (ms != 0 && it.fast.count(ms)) {
+          if (ms >= 0 && it.fast.count(ms)) {
             ++reduced;
             reduced_match += m;
             if (best_distance(*it.exact, listed) <= kRadius) worst = std::max(worst, d);
@@ -333,21 +339,21 @@ void print_edit_pairs(const std::string& vectors_dir, const std::vector<int>& mi
         }
       }
     }
-    std::string label = ms == 0 ? std::string("exact") : "fast, min side " + std::to_string(ms);
+    std::string label = ms < 0 ? std::string("exact") : "fast, " + setting_name(ms);
     std::printf("| %s | %zu | %zu | %s | %s | %s | %zu |\n", label.c_str(), pairs, match,
-                ms == 0 ? "-" : std::to_string(reduced).c_str(), ms == 0 ? "-" : std::to_string(reduced_match).c_str(),
-                ms == 0 || worst < 0 ? "-" : std::to_string(worst).c_str(), cross);
+                ms < 0 ? "-" : std::to_string(reduced).c_str(), ms < 0 ? "-" : std::to_string(reduced_match).c_str(),
+                ms < 0 || worst < 0 ? "-" : std::to_string(worst).c_str(), cross);
   }
 
   // Which pairs change their verdict between exact and a fast setting.
-  for (int ms : min_sides) {
+  for (int ms : ratios) {
     for (const auto& r : rows) {
       const Item& it = items[r.file];
       if (!it.exact || r.transform == "original" || !original.count(r.group) || !it.fast.count(ms)) continue;
       const int de = best_distance(*it.exact, original[r.group]);
       const int df = best_distance(it.fast.at(ms), original[r.group]);
       if ((de <= kRadius) != (df <= kRadius))
-        std::printf("  min side %d: %s (%s) exact %d -> fast %d: %s\n", ms, r.file.c_str(), r.transform.c_str(), de, df,
+        std::printf("  %s: %s (%s) exact %d -> fast %d: %s\n", setting_name(ms).c_str(), r.file.c_str(), r.transform.c_str(), de, df,
                     df <= kRadius ? "now matches" : "no longer matches");
     }
   }
@@ -359,7 +365,7 @@ int main(int argc, char** argv) {
   std::string vectors = HASHSIEVE_BENCH_VECTORS;
   std::string corpus = HASHSIEVE_BENCH_CORPUS;
   if (const char* e = std::getenv("HASHSIEVE_PHOTO_CORPUS")) corpus = e;
-  std::vector<int> min_sides{256, 384, 512};
+  std::vector<int> ratios{10, 15, 20, 30};  // K x 10
   std::string csv;
   std::vector<std::string> extra;
   for (int i = 1; i < argc; ++i) {
@@ -367,15 +373,19 @@ int main(int argc, char** argv) {
     auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
     if (a == "--vectors") vectors = next();
     else if (a == "--corpus") corpus = next();
-    else if (a == "--min-sides") min_sides = hashsieve::bench::parse_positive_ints(next());
+    else if (a == "--ratios") {
+      ratios.clear();
+      std::stringstream list(next());
+      for (std::string r; std::getline(list, r, ',');) ratios.push_back(int(std::lround(std::atof(r.c_str()) * 10)));
+    }
     else if (a == "--csv") csv = next();
     else if (a == "-h" || a == "--help") {
-      std::printf("usage: %s [--vectors DIR] [--corpus DIR] [--min-sides 256,384,512] [--csv FILE] [PATH...]\n", argv[0]);
+      std::printf("usage: %s [--vectors DIR] [--corpus DIR] [--ratios 1,1.5,2,3] [--csv FILE] [PATH...]\n", argv[0]);
       return 0;
     } else extra.push_back(a);
   }
-  if (std::find(min_sides.begin(), min_sides.end(), kFastMinSide) == min_sides.end()) min_sides.push_back(kFastMinSide);
-  std::sort(min_sides.begin(), min_sides.end());
+  ratios.erase(std::remove_if(ratios.begin(), ratios.end(), [](int r) { return r <= 0; }), ratios.end());
+  ratios.insert(ratios.begin(), 0);  // the compiled-in rule first
   cv::setNumThreads(1);
 
   PdqOptions po;
@@ -390,7 +400,7 @@ int main(int argc, char** argv) {
   auto add_set = [&](const std::string& label, const std::vector<std::string>& paths) {
     Set s{label, {}};
     for (const auto& p : paths) {
-      s.items.push_back(measure(p, min_sides, *hasher));
+      s.items.push_back(measure(p, ratios, *hasher));
       if (!s.items.back().error.empty())
         std::fprintf(stderr, "skipped %s: %s\n", p.c_str(), s.items.back().error.c_str());
     }
@@ -410,17 +420,18 @@ int main(int argc, char** argv) {
     add_set("args", paths);
   }
 
-  std::printf("compiled-in kFastMinSide = %d; radius %d; percentiles nearest-rank\n", kFastMinSide, kRadius);
-  print_fidelity(sets, min_sides);
-  print_edit_pairs(vectors, min_sides, *hasher);
+  std::printf("compiled-in rule: block <= window / %.1f, progressive block 8 at window / %.1f; radius %d; "
+              "percentiles nearest-rank\n", kFastWindowPerBlock, kFastWindowPerDcBlock, kRadius);
+  print_fidelity(sets, ratios);
+  print_edit_pairs(vectors, ratios, *hasher);
 
   if (!csv.empty()) {
     std::ofstream out(csv);
-    out << "set,file,width,height,min_side,scale,distance,quality_exact,quality_fast\n";
+    out << "set,file,width,height,setting,block,distance,quality_exact,quality_fast\n";
     for (const auto& set : sets)
       for (const auto& it : set.items)
         for (const auto& [ms, h] : it.fast)
-          out << set.label << ',' << it.name << ',' << it.width << ',' << it.height << ',' << ms << ','
+          out << set.label << ',' << it.name << ',' << it.width << ',' << it.height << ',' << setting_name(ms) << ','
               << it.scale.at(ms) << ',' << hamming_distance(it.exact->q[0], h.q[0]) << ',' << it.exact->quality << ','
               << h.quality << '\n';
     std::printf("\nper-image distances written to %s\n", csv.c_str());

@@ -4,8 +4,8 @@
 //   (b) decode + PDQ with dihedral hashes, exact (hash_image_bytes, one hasher per thread)
 //   (c) Scanner::scan_buffer, exact, against an empty list
 //   (d) Scanner::scan_buffer, exact, against a list of --list-n random hashes (default 10M)
-//   (e) Scanner::scan_buffer, fast JPEG mode (compiled-in kFastMinSide), empty list
-//   (f) decode at the scale other minimum sides would pick + PDQ, to weigh kFastMinSide
+//   (e) Scanner::scan_buffer, fast JPEG mode (block means, compiled-in rule), empty list
+//   (f) block means forced to block 2, 4 or 8 + PDQ, to weigh the rule's choice
 //   (g) Scanner::scan_files, exact, empty list: the same as (c) but reading the files
 // Inputs of (a)-(f) are preloaded in memory so that the disk is not measured; every row runs
 // --reps times, interleaved with the others, and the median images/s is reported. Targets:
@@ -16,7 +16,7 @@
 // max_in_flight: the queue length must not move it.
 //
 // Usage: scan_bench [--corpus DIR] [--threads 2] [--reps 3] [--passes 1] [--list-n 10000000]
-//                   [--store DIR (kept and reused)] [--min-sides 256,512,640,768] [--no-rss]
+//                   [--store DIR (kept and reused)] [--blocks 2,4,8] [--no-rss]
 #include <oneapi/tbb/enumerable_thread_specific.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -41,6 +41,7 @@
 #include "bench/bench_args.h"
 #include "engine/file_bytes.h"
 #include "engine/image_hashing.h"
+#include "engine/jpeg_block_means.h"
 #include "engine/image_header.h"
 #include "engine/ordered_pipeline.h"
 #include "hashsieve/decode.h"
@@ -117,14 +118,6 @@ double median(std::vector<double> v) {
   return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
-int reduced_flag(uint32_t shorter, int min_side) {
-  const uint32_t m = uint32_t(min_side);
-  if (shorter >= 8 * m) return cv::IMREAD_REDUCED_COLOR_8;
-  if (shorter >= 4 * m) return cv::IMREAD_REDUCED_COLOR_4;
-  if (shorter >= 2 * m) return cv::IMREAD_REDUCED_COLOR_2;
-  return cv::IMREAD_COLOR;
-}
-
 // A store with one list of n random hashes (entry ids "r<number>"), imported in batches.
 Status fill_store(HashStore& store, size_t n) {
   auto list = store.create_list("random");
@@ -158,7 +151,7 @@ int main(int argc, char** argv) {
   size_t list_n = 10'000'000;
   std::string store_dir;
   bool rss = true;
-  std::vector<int> min_sides{256, 512, 640, 768};
+  std::vector<int> blocks{2, 4, 8};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -168,7 +161,7 @@ int main(int argc, char** argv) {
     else if (a == "--passes") passes = std::max(1, std::atoi(next().c_str()));
     else if (a == "--list-n") list_n = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--store") store_dir = next();
-    else if (a == "--min-sides") min_sides = hashsieve::bench::parse_positive_ints(next());
+    else if (a == "--blocks") blocks = hashsieve::bench::parse_positive_ints(next());
     else if (a == "--no-rss") rss = false;
     else {
       std::fprintf(stderr, "unknown argument %s\n", a.c_str());
@@ -273,18 +266,17 @@ int main(int argc, char** argv) {
                   [&](const Photo& p) {
                     return scan_big->scan_buffer(p.bytes.data(), p.bytes.size()).outcome != ScanOutcome::kError;
                   }});
-  rows.push_back({"e", "(e) scan fast JPEG (kFastMinSide " + std::to_string(kFastMinSide) + "), empty list",
+  rows.push_back({"e", "(e) scan fast JPEG (block means), empty list",
                   [&](const Photo& p) {
                     return scan_fast->scan_buffer(p.bytes.data(), p.bytes.size()).outcome != ScanOutcome::kError;
                   }});
-  for (int ms : min_sides) {
-    rows.push_back({"f" + std::to_string(ms), "(f) decode at min side " + std::to_string(ms) + " scale + PDQ",
-                    [&, ms](const Photo& p) {
-                      const cv::Mat buf(1, int(p.bytes.size()), CV_8UC1, const_cast<uint8_t*>(p.bytes.data()));
-                      cv::Mat m = cv::imdecode(buf, reduced_flag(std::min(p.width, p.height), ms) |
-                                                        cv::IMREAD_IGNORE_ORIENTATION);
-                      if (m.empty()) return false;
-                      return hasher().hash({m.data, m.cols, m.rows, m.step[0], PixelFormat::kBGR8}).ok();
+  for (int block : blocks) {
+    rows.push_back({"f" + std::to_string(block), "(f) block means at block " + std::to_string(block) + " + PDQ",
+                    [&, block](const Photo& p) {
+                      auto m = decode_jpeg_block_means(p.bytes.data(), p.bytes.size(), block, {});
+                      if (!m.ok()) return false;
+                      const ImageView v{m->pixels.data(), m->width, m->height, size_t(m->width), PixelFormat::kGray8};
+                      return hasher().hash_block_means(v, m->full_width, m->full_height, block).ok();
                     }});
   }
   // (g) the batch API on files (page cache warm after the first run).
@@ -347,9 +339,9 @@ int main(int argc, char** argv) {
   std::printf("| d/c 10M list vs empty (images/s) | %.3f | match stage adds %+.1f %% time: < 5 %% %s |\n",
               med["d"] / med["c"], 100 * match_cost, match_cost < 0.05 ? "met" : "MISSED");
   std::printf("| e/c fast vs exact scan | %.2f | >= 3 %s |\n", ec, ec >= 3 ? "met" : "MISSED");
-  for (int ms : min_sides)
-    std::printf("| f%d/b decode at min side %d + hash vs exact decode + hash | %.2f | (>= 3 wanted) |\n", ms, ms,
-                med["f" + std::to_string(ms)] / med["b"]);
+  for (int block : blocks)
+    std::printf("| f%d/b block means at block %d + hash vs exact decode + hash | %.2f | - |\n", block, block,
+                med["f" + std::to_string(block)] / med["b"]);
   std::printf("| g/c scan_files vs scan_buffer | %.3f | - |\n", med["g"] / med["c"]);
   std::fflush(stdout);
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/image_header.h"
+#include "engine/jpeg_block_means.h"
 
 namespace hashsieve {
 namespace {
@@ -26,16 +27,6 @@ Status check_dimensions(uint32_t w, uint32_t h, const DecodeLimits& limits) {
   return Status::Ok();
 }
 
-// The reduced-scale flag for a JPEG: the largest of 1/8, 1/4, 1/2 that keeps the shorter side
-// at least kFastMinSide; 0 when no reduction fits.
-int reduced_jpeg_flag(const ImageHeader& h) {
-  const uint32_t shorter = std::min(h.width, h.height);
-  if (shorter >= 8u * kFastMinSide) return cv::IMREAD_REDUCED_COLOR_8;
-  if (shorter >= 4u * kFastMinSide) return cv::IMREAD_REDUCED_COLOR_4;
-  if (shorter >= 2u * kFastMinSide) return cv::IMREAD_REDUCED_COLOR_2;
-  return 0;
-}
-
 }  // namespace
 
 Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode) {
@@ -49,10 +40,24 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   if (!header.ok()) return header.status();
   if (Status st = check_dimensions(header->width, header->height, limits); !st.ok()) return st;
 
-  int flags = cv::IMREAD_COLOR;
   if (mode == DecodeMode::kFastJpeg && header->format == ImageFormat::kJpeg) {
-    if (int reduced = reduced_jpeg_flag(*header)) flags = reduced;
+    auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
+    if (means.ok()) {
+      auto owned = std::make_shared<BlockMeans>(std::move(*means));
+      DecodedImage out;
+      out.pixels = ImageView{owned->pixels.data(), owned->width, owned->height, size_t(owned->width),
+                             PixelFormat::kGray8};
+      out.reduced = true;
+      out.block = owned->block;
+      out.full_width = owned->full_width;
+      out.full_height = owned->full_height;
+      out.owner = std::move(owned);
+      return out;
+    }
+    // Too small, or not YCbCr/gray: the exact decode below.
+    if (means.status().code() != StatusCode::kUnsupported) return means.status();
   }
+  const int flags = cv::IMREAD_COLOR;
   auto mat = std::make_shared<cv::Mat>();
   try {
     // OpenCV wants a non-const Mat header; it does not write through it.
@@ -72,7 +77,8 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   DecodedImage out;
   // OpenCV decodes to BGR; the hasher reads BGR directly, which saves a conversion pass.
   out.pixels = ImageView{mat->data, mat->cols, mat->rows, mat->step[0], PixelFormat::kBGR8};
-  out.reduced = flags != cv::IMREAD_COLOR;
+  out.full_width = mat->cols;
+  out.full_height = mat->rows;
   out.owner = std::move(mat);
   return out;
 }

@@ -14,6 +14,10 @@ struct HashedImage {
   bool reduced = false;       // decoded at reduced scale: not the canonical hash
 };
 
+// Hashes decoded pixels: the canonical hash, or its approximation from block means (fast mode).
+Result<PdqResult> hash_decoded(const DecodedImage& img, PdqHasher& hasher);
+
+// Block means approximate the full-resolution flavour only: other flavours decode exactly.
 Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const DecodeLimits& limits,
                                      DecodeMode mode, PdqHasher& hasher);
 

@@ -1,9 +1,11 @@
-// Upload bytes -> decode_image -> PdqHasher (with dihedral), as the engine runs them.
+// Upload bytes -> decode_image -> PdqHasher (with dihedral), as the engine runs them, in the
+// exact mode and in the fast mode (JPEG block means read by libjpeg-turbo directly).
 // Invariants: never a crash; a decoded image has the dimensions its header declared (otherwise
 // the bomb check before decoding could be bypassed) and yields a hash with quality 0..100.
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/image_hashing.h"
 #include "engine/image_header.h"
 #include "fuzz/fuzz_check.h"
 #include "hashsieve/decode.h"
@@ -17,6 +19,37 @@ hashsieve::DecodeLimits fuzz_limits() {
   return limits;
 }
 
+// The fast mode reads block 8 (and, for progressive JPEGs, only the DC scans) from 1409 pixels
+// on the shorter side: allow 4 MP so that path is reached; it decodes at 1/64 of the pixels.
+hashsieve::DecodeLimits fast_limits() {
+  hashsieve::DecodeLimits limits;
+  limits.max_pixels = 4u << 20;
+  return limits;
+}
+
+void check_fast(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) {
+  using namespace hashsieve;
+  static const DecodeLimits limits = fast_limits();
+  auto img = decode_image(data, size, limits, DecodeMode::kFastJpeg);
+  if (!img.ok()) {
+    FUZZ_CHECK(!img.status().message().empty());
+    return;
+  }
+  auto header = sniff_image_header(data, size);
+  FUZZ_CHECK(header.ok());
+  FUZZ_CHECK(uint32_t(img->full_width) == header->width && uint32_t(img->full_height) == header->height);
+  const ImageView& v = img->view();
+  FUZZ_CHECK(img->reduced == (img->block > 1));
+  FUZZ_CHECK(v.width == (img->full_width + img->block - 1) / img->block);
+  FUZZ_CHECK(v.height == (img->full_height + img->block - 1) / img->block);
+  auto r = hash_decoded(*img, hasher);
+  if (!r.ok()) {
+    FUZZ_CHECK(r.status().code() == StatusCode::kImageTooSmall);
+    return;
+  }
+  FUZZ_CHECK(r->quality >= 0 && r->quality <= 100);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -24,6 +57,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const DecodeLimits limits = fuzz_limits();
   static PdqHasher hasher = std::move(*PdqHasher::Create(PdqOptions{.dihedral = true}));
 
+  check_fast(data, size, hasher);
   auto img = decode_image(data, size, limits);
   if (!img.ok()) {
     FUZZ_CHECK(!img.status().message().empty());

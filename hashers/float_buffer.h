@@ -1,6 +1,7 @@
 // A reusable float buffer with 32-byte aligned storage that only grows (hasher scratch).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -2,9 +2,11 @@
 #include "hashsieve/pdq.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <string>
 #include <vector>
 
+#include "hashers/pdq_block_filter.h"
 #include "hashers/pdq_dct.h"
 #include "hashers/pdq_kernels.h"
 #include "hashers/pdq_luma.h"
@@ -46,6 +48,7 @@ struct PdqHasher::Impl {
   const pdq::Kernels* kernels = nullptr;
   pdq::FloatBuffer luma;  // whole-image luma, only for the cli512 squash and 64x64 inputs
   pdq::TentScratch tent;
+  pdq::BlockFilterScratch blocks;
 
   void filter_image(const ImageView& image, pdq::Block64& a) {
     pdq::tent_filter_decimate(
@@ -56,6 +59,37 @@ struct PdqHasher::Impl {
     pdq::tent_filter_decimate(
         *kernels, [&](int y0, int rows, float* out) { std::copy(l + size_t(y0) * w, l + size_t(y0 + rows) * w, out); },
         h, w, a, tent);
+  }
+
+  Result<PdqResult> run_block_means(const ImageView& reduced, int full_w, int full_h, int block) {
+    if (options.flavor != PdqFlavor::kFullRes)
+      return Status(StatusCode::kInvalidArgument, "block-mean hashing approximates the full-resolution flavour only");
+    if (block != 2 && block != 4 && block != 8)
+      return Status(StatusCode::kInvalidArgument, "block must be 2, 4 or 8");
+    const ImageView full{reduced.data, full_w, full_h, size_t(full_w) * 3, PixelFormat::kRGB8};
+    if (Status st = check_image(full, options.max_pixels); !st.ok()) return st;
+    if (full_w > INT32_MAX - block || full_h > INT32_MAX - block ||
+        reduced.width != (full_w + block - 1) / block || reduced.height != (full_h + block - 1) / block)
+      return Status(StatusCode::kInvalidArgument, "reduced image is not the full size divided by the block");
+    if (!reduced.data || reduced.stride < size_t(reduced.width) * bytes_per_pixel(reduced.format))
+      return Status(StatusCode::kInvalidArgument, "reduced image has no pixel data or a short stride");
+    pdq::Block64 a;
+    pdq::block_filter_decimate(*kernels, reduced, full_w, full_h, block, a, blocks);
+    return finish(a);
+  }
+
+  PdqResult finish(const pdq::Block64& a) const {
+    PdqResult result;
+    result.quality = pdq::pdq_quality(a);
+    const pdq::Dct16 b = pdq::pdq_dct(a);
+    if (options.dihedral) {
+      result.dihedral = pdq::pdq_dihedral_bits(b);
+      result.hash = result.dihedral[0];
+      result.has_dihedral = true;
+    } else {
+      result.hash = pdq::pdq_bits(b);
+    }
+    return result;
   }
 
   Result<PdqResult> run(const ImageView& image) {
@@ -81,16 +115,7 @@ struct PdqHasher::Impl {
     } else {
       filter_image(image, a);
     }
-    result.quality = pdq::pdq_quality(a);
-    const pdq::Dct16 b = pdq::pdq_dct(a);
-    if (options.dihedral) {
-      result.dihedral = pdq::pdq_dihedral_bits(b);
-      result.hash = result.dihedral[0];
-      result.has_dihedral = true;
-    } else {
-      result.hash = pdq::pdq_bits(b);
-    }
-    return result;
+    return finish(a);
   }
 
   // The reference CLI's nearest-neighbour squash to 512x512, applied to luma (a per-pixel
@@ -136,6 +161,11 @@ Result<PdqHasher> PdqHasher::Create(const PdqOptions& options) {
 Result<PdqResult> PdqHasher::hash(const ImageView& image) {
   if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
   return impl_->run(image);
+}
+
+Result<PdqResult> PdqHasher::hash_block_means(const ImageView& reduced, int full_width, int full_height, int block) {
+  if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
+  return impl_->run_block_means(reduced, full_width, full_height, block);
 }
 
 const PdqOptions& PdqHasher::options() const noexcept { return impl_->options; }

@@ -20,19 +20,21 @@ struct DecodeLimits {
 
 enum class DecodeMode {
   kExact,  // full size: the canonical PDQ input
-  // JPEGs decoded at 1/2, 1/4 or 1/8 scale in the DCT domain, keeping the shorter side at least
-  // kFastMinSide pixels. Faster (about 1.5x end to end: entropy decoding does not shrink); the
-  // hash is close to, not equal to, the canonical one, so results must be labelled
-  // non-canonical. Other formats decode exactly.
+  // Large JPEGs: only the luma, at 1/2, 1/4 or 1/8 scale, computed in the DCT domain, so each
+  // pixel is the mean of a block of the full image (DecodedImage::block); progressive JPEGs at
+  // 1/8 read only their DC scans. PdqHasher::hash_block_means turns that into a hash close to,
+  // not equal to, the canonical one, so results must be labelled non-canonical. Other formats,
+  // small JPEGs and JPEGs that are neither YCbCr nor gray decode exactly.
   kFastJpeg,
 };
-inline constexpr int kFastMinSide = 768;
 
-// Decoded pixels (BGR8 or RGB8, see view().format), released with the last copy of this object.
+// Decoded pixels, released with the last copy of this object.
 struct DecodedImage {
   std::shared_ptr<const void> owner;  // keeps the pixel memory alive
-  ImageView pixels;
-  bool reduced = false;  // decoded at a reduced scale (DecodeMode::kFastJpeg): not canonical
+  ImageView pixels;                   // BGR8 at full size, or GRAY8 block means (block > 1)
+  bool reduced = false;               // block means (DecodeMode::kFastJpeg): not canonical
+  int block = 1;                      // each pixel is the mean of a block x block square
+  int full_width = 0, full_height = 0;  // the image's own size
   const ImageView& view() const noexcept { return pixels; }
 };
 

@@ -51,6 +51,13 @@ class PdqHasher {
 
   Result<PdqResult> hash(const ImageView& image);
 
+  // Approximates the full-resolution hash of a full_width x full_height image from its block
+  // means: pixel (x, y) of `reduced` is the mean of the full image's block x block square at
+  // (x * block, y * block), as a JPEG decoded at 1/block scale in the DCT domain gives it
+  // (block 2, 4 or 8; reduced is ceil(full / block) on each side). Not canonical: close to the
+  // full-size hash, not equal to it. Full-resolution flavour only (kInvalidArgument otherwise).
+  Result<PdqResult> hash_block_means(const ImageView& reduced, int full_width, int full_height, int block);
+
   const PdqOptions& options() const noexcept;
   SimdLevel simd_level() const noexcept;  // the level actually running
 

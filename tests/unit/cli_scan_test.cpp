@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "tests/support/demo_db.h"
 
@@ -120,6 +122,34 @@ TEST_F(CliScan, ResumesFromStateWithoutLosingOrRepeatingItems) {
   // A state file from another queue is refused.
   std::ofstream(state) << "hashsieve-scan-state 1\ndone 2\nlast /elsewhere/x.jpg\n";
   EXPECT_EQ(run_cli("scan -q --db " + demo_->db() + " --files-from " + list.string() + " --state " + state.string()).exit_code, 2);
+}
+
+
+// --fast hashes large JPEGs from block means: the same matches on the demo, labelled non-canonical.
+TEST_F(CliScan, FastModeFindsTheSameMatchesAndSaysItIsNotCanonical) {
+  auto matches_of = [](const std::string& report, int* non_canonical) {
+    std::set<std::string> found;
+    std::istringstream lines(report);
+    const std::regex key("\"path\":\"([^\"]*)\".*\"entry_id\":\"([^\"]*)\"");
+    for (std::string line; std::getline(lines, line);) {
+      std::smatch m;
+      if (line.find("\"outcome\":\"match\"") != std::string::npos && std::regex_search(line, m, key))
+        found.insert(m[1].str() + " " + m[2].str());
+      if (line.find("\"canonical\":false") != std::string::npos) ++*non_canonical;
+    }
+    return found;
+  };
+  // --emit-hashes reports every item, so non-matching large uploads show their label too.
+  auto exact = run_cli("scan --emit-hashes --db " + demo_->db() + " " + demo_->uploads());
+  auto fast = run_cli("scan --emit-hashes --fast --db " + demo_->db() + " " + demo_->uploads());
+  ASSERT_EQ(exact.exit_code, 0) << exact.err;
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  int exact_marked = 0, fast_marked = 0;
+  const auto want = matches_of(exact.out, &exact_marked), got = matches_of(fast.out, &fast_marked);
+  EXPECT_EQ(want.size(), 13u);
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(exact_marked, 0);
+  EXPECT_GT(fast_marked, 0) << "no demo upload was decoded from block means";
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <random>
 
 #include "engine/file_bytes.h"
+#include "engine/image_hashing.h"
 #include "engine/ordered_pipeline.h"
 #include "engine/scan_report.h"
 #include "hashsieve/decode.h"
@@ -114,20 +115,24 @@ class Bench {
       item.t[kRead] = seconds_since(t);  // held in memory: only the hand-over is timed
     }
     PdqResult pdq;
+    bool reduced = false;
     {  // decode and hash; the pixels are released before matching, as in the scan
       t = Clock::now();
-      auto decoded = decode_image(data, size, config_.scan.limits, config_.scan.decode);
+      // Block means approximate the full-resolution flavour only, as in the scan.
+      const DecodeMode mode = pdq_.flavor == PdqFlavor::kFullRes ? config_.scan.decode : DecodeMode::kExact;
+      auto decoded = decode_image(data, size, config_.scan.limits, mode);
       item.t[kDecode] = seconds_since(t);
       if (!decoded.ok()) return fail(r, decoded.status());
       t = Clock::now();
-      auto hashed = hasher().hash(decoded->view());
+      auto hashed = hash_decoded(*decoded, hasher());
       item.t[kHash] = seconds_since(t);
       if (!hashed.ok()) return fail(r, hashed.status());
       pdq = *hashed;
+      reduced = decoded->reduced;
     }
     r.quality = pdq.quality;
     r.hash = pdq.hash;
-    r.reduced = config_.scan.decode == DecodeMode::kFastJpeg;
+    r.reduced = reduced;
     if (r.quality < config_.scan.min_quality && !config_.scan.match_low_quality) {
       r.outcome = ScanOutcome::kLowQuality;
       return;
