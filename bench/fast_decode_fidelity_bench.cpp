@@ -15,7 +15,7 @@
 // scanner does: how many still match with the exact hash and with each fast setting, and how
 // many files of other groups match an original (should stay zero).
 //
-// Usage: fast_decode_fidelity_bench [--vectors DIR] [--corpus DIR] [--ratios 1,1.5,2,3]
+// Usage: fast_decode_fidelity_bench [--vectors DIR] [--corpus DIR] [--ratios 1,2,3]
 //                                   [--csv FILE] [PATH...]
 // PATHs (files or directories) are measured as one more set. The corpus directory may also be
 // given by HASHSIEVE_PHOTO_CORPUS. Percentiles are nearest-rank. The target of issue #4: mean <= 4
@@ -73,9 +73,8 @@ std::vector<std::string> list_images(const std::string& path, bool jpeg_only) {
   return out;
 }
 
-// A plain rule with one ratio K for every JPEG: the largest block of 8, 4, 2 that is at most
-// 1/K of the box-filter window. (The compiled-in rule, fast_jpeg_block(), also lets progressive
-// JPEGs take block 8 at a lower ratio, since that is where the speed comes from.)
+// The rule with another ratio K: the largest block of 8, 4, 2 that is at most 1/K of the
+// box-filter window (fast_jpeg_block() with K = kFastWindowPerBlock).
 int block_for(uint32_t w, uint32_t h, double ratio) {
   const double window = double((std::min(w, h) + 127) / 128);
   for (int block : {8, 4, 2})
@@ -365,7 +364,7 @@ int main(int argc, char** argv) {
   std::string vectors = HASHSIEVE_BENCH_VECTORS;
   std::string corpus = HASHSIEVE_BENCH_CORPUS;
   if (const char* e = std::getenv("HASHSIEVE_PHOTO_CORPUS")) corpus = e;
-  std::vector<int> ratios{10, 15, 20, 30};  // K x 10
+  std::vector<int> ratios{10, 20, 30};  // K x 10
   std::string csv;
   std::vector<std::string> extra;
   for (int i = 1; i < argc; ++i) {
@@ -380,7 +379,7 @@ int main(int argc, char** argv) {
     }
     else if (a == "--csv") csv = next();
     else if (a == "-h" || a == "--help") {
-      std::printf("usage: %s [--vectors DIR] [--corpus DIR] [--ratios 1,1.5,2,3] [--csv FILE] [PATH...]\n", argv[0]);
+      std::printf("usage: %s [--vectors DIR] [--corpus DIR] [--ratios 1,2,3] [--csv FILE] [PATH...]\n", argv[0]);
       return 0;
     } else extra.push_back(a);
   }
@@ -420,8 +419,8 @@ int main(int argc, char** argv) {
     add_set("args", paths);
   }
 
-  std::printf("compiled-in rule: block <= window / %.1f, progressive block 8 at window / %.1f; radius %d; "
-              "percentiles nearest-rank\n", kFastWindowPerBlock, kFastWindowPerDcBlock, kRadius);
+  std::printf("compiled-in rule: block <= window / %.1f; radius %d; percentiles nearest-rank\n", kFastWindowPerBlock,
+              kRadius);
   print_fidelity(sets, ratios);
   print_edit_pairs(vectors, ratios, *hasher);
 

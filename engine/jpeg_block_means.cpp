@@ -92,7 +92,7 @@ bool run(Decompressor& d, const uint8_t* data, size_t size, int block, const Dec
     refusal = Status(StatusCode::kUnsupported, "fast decoding handles YCbCr and gray JPEGs only");
     return true;
   }
-  const int chosen = block != 0 ? block : fast_jpeg_block(w, h, jpeg_has_multiple_scans(&cinfo));
+  const int chosen = block != 0 ? block : fast_jpeg_block(w, h);
   if (chosen == 1) {
     refusal = Status(StatusCode::kUnsupported, "image too small for block means");
     return true;
@@ -137,9 +137,8 @@ bool run(Decompressor& d, const uint8_t* data, size_t size, int block, const Dec
 
 }  // namespace
 
-int fast_jpeg_block(uint32_t full_w, uint32_t full_h, bool progressive) {
+int fast_jpeg_block(uint32_t full_w, uint32_t full_h) {
   const double window = double((std::min(full_w, full_h) + 127) / 128);
-  if (progressive && window >= 8 * kFastWindowPerDcBlock) return 8;
   for (int block : {8, 4, 2})
     if (window >= block * kFastWindowPerBlock) return block;
   return 1;

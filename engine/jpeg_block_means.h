@@ -21,14 +21,13 @@ struct BlockMeans {
 };
 
 // The block (2, 4 or 8) the fast mode uses for a full_w x full_h JPEG, or 1 when the image is
-// too small for block means to stay close to the canonical hash. PDQ's box-filter window is
-// about 1/128 of the shorter side; block means track the full-size filter when the window spans
-// kFastWindowPerBlock blocks or more (measured by bench/fast_decode_fidelity_bench). A
-// progressive JPEG takes block 8 as soon as the window spans kFastWindowPerDcBlock of them: at
-// 1/8 scale only its DC scans are read, which is where the fast mode's speed comes from.
-inline constexpr double kFastWindowPerBlock = 3.0;
-inline constexpr double kFastWindowPerDcBlock = 1.5;
-int fast_jpeg_block(uint32_t full_w, uint32_t full_h, bool progressive);
+// too small for block means to stay close to the canonical hash: the largest block that PDQ's
+// box-filter window (about 1/128 of the shorter side) spans kFastWindowPerBlock times. Below
+// 1.5 the distance to the exact hash grows quickly (bench/fast_decode_fidelity_bench); at 1/8
+// scale a progressive JPEG is read only up to its first AC scan, which is where most of the
+// fast mode's speed comes from.
+inline constexpr double kFastWindowPerBlock = 1.5;
+int fast_jpeg_block(uint32_t full_w, uint32_t full_h);
 
 // Decodes at 1/block scale (block 0: fast_jpeg_block's choice; kUnsupported when that is 1).
 // For a progressive JPEG at block 8 it stops before the first AC scan (the 1/8 scale reads only
