@@ -54,7 +54,7 @@ run:
   --min-repetitions N  at least this many measured passes per thread count (default 3)
   --warmup N           warm-up passes per thread count, excluded (default 1)
   --rounds N           times over the corpus in one pass (default 2 x threads, so threads stay busy)
-  --fast               decode large JPEGs at reduced scale, as scan --fast
+  --fast               hash large JPEGs from luma block means, as scan --fast
   --no-dihedral        hash and match the image as uploaded only
   --simd auto|scalar|avx2
 output:

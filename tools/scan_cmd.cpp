@@ -34,7 +34,8 @@ options:
   --min-quality Q        items scoring below are reported as low_quality and not matched (default 50)
   --match-low-quality    match them anyway
   --no-dihedral          match the image as uploaded only
-  --fast                 decode large JPEGs at reduced scale: faster, results marked "canonical":false
+  --fast                 hash large JPEGs from block means of their luma (DCT domain):
+                         several times faster, results marked "canonical":false
   --emit-hashes          also report non-matching items, and every item's hash
   --format jsonl|csv     report format (default jsonl)
   --report FILE          write the report to FILE instead of stdout
