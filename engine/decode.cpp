@@ -9,36 +9,12 @@
 
 #include "engine/image_header.h"
 #include "engine/jpeg_block_means.h"
+#include "engine/upload_limits.h"
 
 namespace hashsieve {
-namespace {
-
-Status check_dimensions(uint32_t w, uint32_t h, const DecodeLimits& limits) {
-  const std::string dims = std::to_string(w) + "x" + std::to_string(h);
-  if (w > limits.max_width || h > limits.max_height) {
-    return Status(StatusCode::kImageTooLarge, "image is " + dims + "; the limit is " +
-                                                  std::to_string(limits.max_width) + "x" +
-                                                  std::to_string(limits.max_height));
-  }
-  if (uint64_t(w) * h > limits.max_pixels) {
-    return Status(StatusCode::kImageTooLarge,
-                  "image is " + dims + "; the limit is " + std::to_string(limits.max_pixels) + " pixels");
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode) {
-  if (size == 0 || !data) return Status(StatusCode::kDecodeFailed, "empty file");
-  if (size > limits.max_bytes || size > size_t(INT32_MAX)) {
-    return Status(StatusCode::kImageTooLarge,
-                  "file has " + std::to_string(size) + " bytes; the limit is " + std::to_string(limits.max_bytes));
-  }
-  // Refuse bombs from the container header, before the decoder allocates anything.
-  auto header = sniff_image_header(data, size);
+  auto header = check_upload(data, size, limits);
   if (!header.ok()) return header.status();
-  if (Status st = check_dimensions(header->width, header->height, limits); !st.ok()) return st;
 
   if (mode == DecodeMode::kFastJpeg && header->format == ImageFormat::kJpeg) {
     auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
@@ -73,7 +49,7 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   if (mat->empty() || mat->type() != CV_8UC3) {
     return Status(StatusCode::kDecodeFailed, "not a decodable image (corrupt, truncated or unsupported)");
   }
-  if (Status st = check_dimensions(uint32_t(mat->cols), uint32_t(mat->rows), limits); !st.ok()) return st;
+  if (Status st = check_image_dimensions(uint32_t(mat->cols), uint32_t(mat->rows), limits); !st.ok()) return st;
   DecodedImage out;
   // OpenCV decodes to BGR; the hasher reads BGR directly, which saves a conversion pass.
   out.pixels = ImageView{mat->data, mat->cols, mat->rows, mat->step[0], PixelFormat::kBGR8};

@@ -1,6 +1,9 @@
 #include "engine/image_hashing.h"
 
 #include "engine/file_bytes.h"
+#include "engine/jpeg_block_means.h"
+#include "engine/jpeg_stream_hash.h"
+#include "engine/upload_limits.h"
 
 namespace hashsieve {
 
@@ -13,7 +16,31 @@ Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const Dec
                                      DecodeMode mode, PdqHasher& hasher) {
   // Block means approximate the full-resolution flavour only.
   if (hasher.options().flavor != PdqFlavor::kFullRes) mode = DecodeMode::kExact;
-  auto img = decode_image(data, size, limits, mode);
+  auto header = check_upload(data, size, limits);
+  if (!header.ok()) return header.status();
+  if (header->format == ImageFormat::kJpeg) {
+    if (mode == DecodeMode::kFastJpeg) {
+      auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
+      if (means.ok()) {
+        const ImageView v{means->pixels.data(), means->width, means->height, size_t(means->width),
+                          PixelFormat::kGray8};
+        auto r = hasher.hash_block_means(v, means->full_width, means->full_height, means->block);
+        if (!r.ok()) return r.status();
+        HashedImage out;
+        out.pdq = *r;
+        out.width = means->width;
+        out.height = means->height;
+        out.reduced = true;
+        return out;
+      }
+      if (means.status().code() != StatusCode::kUnsupported) return means.status();
+    }
+    // JPEGs, most uploads, are hashed as they decode (the canonical hash, without the image in memory).
+    auto streamed = hash_jpeg_streamed(data, size, limits, hasher);
+    if (streamed.ok() || streamed.status().code() != StatusCode::kUnsupported) return streamed;
+  }
+  // Other formats, and JPEGs whose colour conversion OpenCV does itself (CMYK, YCCK, RGB).
+  auto img = decode_image(data, size, limits, DecodeMode::kExact);
   if (!img.ok()) return img.status();
   auto r = hash_decoded(*img, hasher);
   if (!r.ok()) return r.status();
@@ -21,7 +48,6 @@ Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const Dec
   out.pdq = *r;
   out.width = img->view().width;
   out.height = img->view().height;
-  out.reduced = img->reduced;
   return out;
 }
 

@@ -1,61 +1,14 @@
 #include "engine/jpeg_block_means.h"
 
 #include <algorithm>
-#include <csetjmp>
 #include <new>
-#include <cstdio>
 #include <string>
 
-// jpeglib.h needs size_t and FILE declared first.
-#include <jpeglib.h>
+#include "engine/jpeg_decompressor.h"
+#include "engine/upload_limits.h"
 
 namespace hashsieve {
 namespace {
-
-// libjpeg reports fatal errors by calling error_exit, which must not return: jump back to the
-// decode call. Only C frames of libjpeg lie between, so no destructor is skipped. Warnings
-// (e.g. corrupt data in a scan) are not printed: an upload's decoder chatter has no place on
-// the operator's terminal, and libjpeg goes on with what it has, as the exact path does.
-struct ErrorTrap {
-  jpeg_error_mgr mgr;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-};
-
-[[noreturn]] void on_error(j_common_ptr cinfo) {
-  auto* trap = reinterpret_cast<ErrorTrap*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, trap->message);
-  std::longjmp(trap->jump, 1);
-}
-
-void on_message(j_common_ptr /*cinfo*/, int /*level*/) {}
-
-// A progressive JPEG may declare thousands of tiny scans, each a pass over the coefficients: a
-// cheap file that costs minutes. Real encoders write about ten.
-constexpr int kMaxScans = 100;
-
-struct ScanGuard {
-  jpeg_progress_mgr mgr;
-  ErrorTrap* trap;
-};
-
-void on_progress(j_common_ptr cinfo) {
-  auto* guard = reinterpret_cast<ScanGuard*>(cinfo->progress);
-  if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxScans) {
-    std::snprintf(guard->trap->message, sizeof guard->trap->message, "JPEG has more than %d scans", kMaxScans);
-    std::longjmp(guard->trap->jump, 1);
-  }
-}
-
-struct Decompressor {
-  jpeg_decompress_struct cinfo{};
-  ErrorTrap trap{};
-  ScanGuard guard{};
-  bool created = false;
-  ~Decompressor() {
-    if (created) jpeg_destroy_decompress(&cinfo);
-  }
-};
 
 Status too_large(const std::string& what) { return Status(StatusCode::kImageTooLarge, what); }
 
@@ -71,21 +24,19 @@ int consume_dc_scans(jpeg_decompress_struct& cinfo) {
 }
 
 // All libjpeg calls, under one setjmp. Returns false with trap.message set on a fatal error.
-bool run(Decompressor& d, const uint8_t* data, size_t size, int block, const DecodeLimits& limits, BlockMeans& out,
+bool run(JpegDecompressor& d, const uint8_t* data, size_t size, int block, const DecodeLimits& limits, BlockMeans& out,
          Status& refusal) {
   jpeg_decompress_struct& cinfo = d.cinfo;
   if (setjmp(d.trap.jump)) return false;
-  jpeg_create_decompress(&cinfo);
-  d.created = true;
-  cinfo.progress = &d.guard.mgr;
-  jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+  d.create(data, size);
   if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
     refusal = Status(StatusCode::kDecodeFailed, "no JPEG image in the file");
     return true;
   }
   const uint32_t w = cinfo.image_width, h = cinfo.image_height;
-  if (w > limits.max_width || h > limits.max_height || uint64_t(w) * h > limits.max_pixels) {
-    refusal = too_large("image is " + std::to_string(w) + "x" + std::to_string(h) + "; over the decode limits");
+  // The header sniffer checked the same numbers; this is libjpeg's own reading of them.
+  if (Status st = check_image_dimensions(w, h, limits); !st.ok()) {
+    refusal = std::move(st);
     return true;
   }
   if (cinfo.jpeg_color_space != JCS_YCbCr && cinfo.jpeg_color_space != JCS_GRAYSCALE) {
@@ -149,13 +100,7 @@ Result<BlockMeans> decode_jpeg_block_means(const uint8_t* data, size_t size, int
   if (block != 0 && block != 2 && block != 4 && block != 8)
     return Status(StatusCode::kInvalidArgument, "block must be 0 (automatic), 2, 4 or 8");
   if (size > limits.max_bytes) return too_large("file is over the byte limit");
-  Decompressor d;
-  d.cinfo.err = jpeg_std_error(&d.trap.mgr);
-  d.trap.mgr.error_exit = on_error;
-  d.trap.mgr.emit_message = on_message;
-  d.trap.mgr.output_message = [](j_common_ptr) {};
-  d.guard.mgr.progress_monitor = on_progress;
-  d.guard.trap = &d.trap;
+  JpegDecompressor d;
   BlockMeans out;
   Status refusal = Status::Ok();
   try {

@@ -49,6 +49,7 @@ struct PdqHasher::Impl {
   pdq::FloatBuffer luma;  // whole-image luma, only for the cli512 squash and 64x64 inputs
   pdq::TentScratch tent;
   pdq::BlockFilterScratch blocks;
+  std::vector<uint8_t> row_strip;  // pixels of the rows a PdqRowSource delivers
 
   void filter_image(const ImageView& image, pdq::Block64& a) {
     pdq::tent_filter_decimate(
@@ -75,6 +76,40 @@ struct PdqHasher::Impl {
       return Status(StatusCode::kInvalidArgument, "reduced image has no pixel data or a short stride");
     pdq::Block64 a;
     pdq::block_filter_decimate(*kernels, reduced, full_w, full_h, block, a, blocks);
+    return finish(a);
+  }
+
+  Result<PdqResult> run_rows(int w, int h, PixelFormat format, const PdqRowSource& source) {
+    static const uint8_t kNoPixels = 0;  // the dimensions are checked before any row exists
+    const size_t stride = size_t(std::max(w, 0)) * bytes_per_pixel(format);
+    if (Status st = check_image({&kNoPixels, w, h, stride, format}, options.max_pixels); !st.ok()) return st;
+    if (!source) return Status(StatusCode::kInvalidArgument, "no row source");
+    const bool whole_image = options.flavor != PdqFlavor::kFullRes || (w == 64 && h == 64);
+    if (whole_image) {
+      // The cli512 squash and the 64x64 shortcut read the image out of order: collect it.
+      std::vector<uint8_t> pixels(stride * size_t(h));
+      if (!source(0, h, pixels.data(), stride)) return Status(StatusCode::kDecodeFailed, "the pixel source failed");
+      return run({pixels.data(), w, h, stride, format});
+    }
+    uint8_t* strip = nullptr;
+    bool failed = false;
+    pdq::Block64 a;
+    pdq::tent_filter_decimate(
+        *kernels,
+        [&](int y0, int rows, float* out) {
+          if (!strip) {
+            row_strip.resize(stride * pdq::kStripRows);
+            strip = row_strip.data();
+          }
+          if (!failed && !source(y0, rows, strip, stride)) failed = true;
+          if (failed) {
+            std::fill(out, out + size_t(rows) * w, 0.0f);
+            return;
+          }
+          kernels->luma_rows({strip, w, rows, stride, format}, 0, rows, out);
+        },
+        h, w, a, tent);
+    if (failed) return Status(StatusCode::kDecodeFailed, "the pixel source failed");
     return finish(a);
   }
 
@@ -161,6 +196,11 @@ Result<PdqHasher> PdqHasher::Create(const PdqOptions& options) {
 Result<PdqResult> PdqHasher::hash(const ImageView& image) {
   if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
   return impl_->run(image);
+}
+
+Result<PdqResult> PdqHasher::hash_rows(int width, int height, PixelFormat format, const PdqRowSource& rows) {
+  if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
+  return impl_->run_rows(width, height, format, rows);
 }
 
 Result<PdqResult> PdqHasher::hash_block_means(const ImageView& reduced, int full_width, int full_height, int block) {

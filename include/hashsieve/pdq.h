@@ -2,6 +2,9 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "hashsieve/hash256.h"
@@ -38,6 +41,10 @@ struct PdqResult {
   std::array<Hash256, kDihedralCount> dihedral{};  // indexed by Dihedral; [kOrig] is the filtered hash
 };
 
+// Writes rows [y0, y0 + rows) of an image at dst, `stride` bytes apart. Called top to bottom,
+// each call continuing where the last one ended. Returns false when the source fails.
+using PdqRowSource = std::function<bool(int y0, int rows, uint8_t* dst, size_t stride)>;
+
 // Computes PDQ hashes. Holds scratch buffers, so one object per thread; hash() is not
 // re-entrant. Images under 5x5 are kImageTooSmall (never a zero hash).
 class PdqHasher {
@@ -50,6 +57,10 @@ class PdqHasher {
   ~PdqHasher();
 
   Result<PdqResult> hash(const ImageView& image);
+
+  // The same hash as hash() for an image whose pixels arrive a few rows at a time (e.g. from a
+  // decoder's scanlines), so that nobody holds the whole image. kDecodeFailed if the source fails.
+  Result<PdqResult> hash_rows(int width, int height, PixelFormat format, const PdqRowSource& rows);
 
   // Approximates the full-resolution hash of a full_width x full_height image from its block
   // means: pixel (x, y) of `reduced` is the mean of the full image's block x block square at

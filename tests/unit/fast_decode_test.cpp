@@ -232,7 +232,9 @@ TEST(JpegBlockMeans, TruncatedAndGarbledInputsGiveAnErrorOrAnImageNeverACrash) {
     std::mt19937 rng(progressive);
     for (int i = 0; i < 200; ++i) garbled[600 + rng() % (garbled.size() - 600)] = uint8_t(rng());
     auto m = decode_jpeg_block_means(garbled.data(), garbled.size(), 0, {});
-    if (!m.ok()) EXPECT_EQ(m.status().code(), StatusCode::kDecodeFailed);
+    if (!m.ok()) {
+      EXPECT_EQ(m.status().code(), StatusCode::kDecodeFailed);
+    }
   }
 }
 

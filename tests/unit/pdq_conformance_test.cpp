@@ -2,6 +2,7 @@
 // in both flavours, with all eight dihedral hashes, at every SIMD level this build and CPU run.
 #include <gtest/gtest.h>
 
+#include "engine/image_hashing.h"
 #include "hashsieve/decode.h"
 #include "hashsieve/pdq.h"
 #include "tests/support/test_data.h"
@@ -58,6 +59,42 @@ TEST_P(PdqConformance, EveryVectorMatchesTheReference) {
     }
     EXPECT_EQ(hashed + refused, 166);
     EXPECT_GE(refused, 4);
+  }
+}
+
+// The engine's own path: JPEGs are hashed while libjpeg-turbo decodes them (a strip at a time),
+// other images through decode_image. It must give the reference's hashes just the same.
+TEST_P(PdqConformance, EveryVectorMatchesTheReferenceThroughTheEngine) {
+  const auto rows = testing::pdq_vectors();
+  for (PdqFlavor flavor : {PdqFlavor::kFullRes, PdqFlavor::kCli512}) {
+    PdqOptions opt;
+    opt.simd = GetParam();
+    opt.flavor = flavor;
+    opt.dihedral = true;
+    auto hasher = PdqHasher::Create(opt);
+    ASSERT_TRUE(hasher.ok());
+    const bool cli = flavor == PdqFlavor::kCli512;
+    int hashed = 0;
+    for (const auto& row : rows) {
+      const std::string& file = row.at("file");
+      auto bytes = testing::read_file(testing::data_path("pdq-vectors/images/" + file));
+      auto r = hash_image_bytes(bytes.data(), bytes.size(), {}, DecodeMode::kExact, *hasher);
+      if (std::stoi(row.at("width")) < 5 || std::stoi(row.at("height")) < 5) {
+        EXPECT_EQ(r.status().code(), StatusCode::kImageTooSmall) << file;
+        continue;
+      }
+      ASSERT_TRUE(r.ok()) << file << ": " << r.status().to_string();
+      ++hashed;
+      EXPECT_FALSE(r->reduced);
+      EXPECT_EQ(std::to_string(r->width), row.at("width")) << file;
+      EXPECT_EQ(to_hex(r->pdq.hash), row.at(cli ? "pdq_cli512" : "pdq")) << file;
+      EXPECT_EQ(std::to_string(r->pdq.quality), row.at(cli ? "quality_cli512" : "quality")) << file;
+      for (int d = 0; d < kDihedralCount; ++d) {
+        std::string col = std::string(cli ? "cli512_dih_" : "dih_") + kDihedralColumns[d];
+        EXPECT_EQ(to_hex(r->pdq.dihedral[d]), row.at(col)) << file << " " << col;
+      }
+    }
+    EXPECT_GE(hashed, 160);
   }
 }
 

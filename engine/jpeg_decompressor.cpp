@@ -1,0 +1,71 @@
+#include "engine/jpeg_decompressor.h"
+
+#include <algorithm>
+
+namespace hashsieve {
+namespace {
+
+[[noreturn]] void on_error(j_common_ptr cinfo) {
+  auto* trap = reinterpret_cast<JpegErrorTrap*>(cinfo->err);
+  (*cinfo->err->format_message)(cinfo, trap->message);
+  std::longjmp(trap->jump, 1);
+}
+
+void on_message(j_common_ptr /*cinfo*/, int /*level*/) {}
+void on_output(j_common_ptr /*cinfo*/) {}
+
+void on_progress(j_common_ptr cinfo) {
+  auto* guard = reinterpret_cast<JpegScanGuard*>(cinfo->progress);
+  if (reinterpret_cast<j_decompress_ptr>(cinfo)->input_scan_number > kMaxJpegScans) {
+    std::snprintf(guard->trap->message, sizeof guard->trap->message, "JPEG has more than %d scans", kMaxJpegScans);
+    std::longjmp(guard->trap->jump, 1);
+  }
+}
+
+// The source OpenCV's decoder installs: no more data means suspend, and a skip past the end
+// just empties the buffer.
+void source_init(j_decompress_ptr) {}
+boolean source_fill(j_decompress_ptr) { return FALSE; }
+void source_skip(j_decompress_ptr cinfo, long bytes) {
+  jpeg_source_mgr* src = cinfo->src;
+  if (bytes <= 0) return;
+  const size_t n = std::min(size_t(bytes), src->bytes_in_buffer);
+  src->next_input_byte += n;
+  src->bytes_in_buffer -= n;
+}
+void source_term(j_decompress_ptr) {}
+
+}  // namespace
+
+JpegDecompressor::JpegDecompressor() {
+  cinfo.err = jpeg_std_error(&trap.mgr);
+  trap.mgr.error_exit = on_error;
+  trap.mgr.emit_message = on_message;
+  trap.mgr.output_message = on_output;
+  guard.mgr.progress_monitor = on_progress;
+  guard.trap = &trap;
+}
+
+JpegDecompressor::~JpegDecompressor() {
+  if (created) jpeg_destroy_decompress(&cinfo);
+}
+
+void JpegDecompressor::create(const unsigned char* data, size_t size, JpegDataEnd end) {
+  jpeg_create_decompress(&cinfo);
+  created = true;
+  cinfo.progress = &guard.mgr;
+  if (end == JpegDataEnd::kFakeEoi) {
+    jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
+    return;
+  }
+  suspending_source.next_input_byte = data;
+  suspending_source.bytes_in_buffer = size;
+  suspending_source.init_source = source_init;
+  suspending_source.fill_input_buffer = source_fill;
+  suspending_source.skip_input_data = source_skip;
+  suspending_source.resync_to_restart = jpeg_resync_to_restart;
+  suspending_source.term_source = source_term;
+  cinfo.src = &suspending_source;
+}
+
+}  // namespace hashsieve

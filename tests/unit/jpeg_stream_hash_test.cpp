@@ -1,0 +1,178 @@
+// The exact mode's streamed JPEG hashing (engine/jpeg_stream_hash): the same outcome as decoding
+// the whole image with OpenCV and hashing it, for every kind of JPEG and every way one breaks.
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <jpeglib.h>
+
+#include "engine/image_hashing.h"
+#include "engine/jpeg_stream_hash.h"
+#include "hashsieve/decode.h"
+#include "hashsieve/pdq.h"
+#include "tests/support/test_data.h"
+
+namespace hashsieve {
+namespace {
+
+PdqHasher make_hasher() {
+  PdqOptions o;
+  o.dihedral = true;
+  return std::move(*PdqHasher::Create(o));
+}
+
+cv::Mat picture(int w, int h, unsigned seed) {
+  cv::Mat m(h, w, CV_8UC3);
+  std::mt19937 rng(seed);
+  const int cx = int(rng() % unsigned(w)), cy = int(rng() % unsigned(h));
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      m.at<cv::Vec3b>(y, x) = cv::Vec3b(uint8_t((x * 7 + y) / 5 + rng() % 13), uint8_t(((x - cx) * (x - cx) + (y - cy) * (y - cy)) / 97),
+                                        uint8_t((y * 3) ^ x));
+  return m;
+}
+
+std::vector<uint8_t> encode(const cv::Mat& m, std::vector<int> params) {
+  std::vector<uint8_t> out;
+  cv::imencode(".jpg", m, out, params);
+  return out;
+}
+
+// Through libjpeg directly: OpenCV's encoder always subsamples chroma 2x2. h, v: the luma
+// component's sampling factors (chroma stays 1x1).
+std::vector<uint8_t> encode_sampled(const cv::Mat& bgr, int h, int v) {
+  jpeg_compress_struct c{};
+  jpeg_error_mgr err{};
+  c.err = jpeg_std_error(&err);
+  jpeg_create_compress(&c);
+  unsigned char* buf = nullptr;
+  unsigned long size = 0;
+  jpeg_mem_dest(&c, &buf, &size);
+  c.image_width = JDIMENSION(bgr.cols);
+  c.image_height = JDIMENSION(bgr.rows);
+  c.input_components = 3;
+  c.in_color_space = JCS_EXT_BGR;
+  jpeg_set_defaults(&c);
+  c.comp_info[0].h_samp_factor = h;
+  c.comp_info[0].v_samp_factor = v;
+  jpeg_start_compress(&c, TRUE);
+  while (c.next_scanline < c.image_height) {
+    JSAMPROW row = const_cast<uint8_t*>(bgr.ptr(int(c.next_scanline)));
+    jpeg_write_scanlines(&c, &row, 1);
+  }
+  jpeg_finish_compress(&c);
+  std::vector<uint8_t> out(buf, buf + size);
+  jpeg_destroy_compress(&c);
+  std::free(buf);
+  return out;
+}
+
+// What decode_image + hash give: the reference behaviour.
+Result<PdqResult> via_opencv(const std::vector<uint8_t>& bytes, PdqHasher& hasher) {
+  auto img = decode_image(bytes.data(), bytes.size());
+  if (!img.ok()) return img.status();
+  return hasher.hash(img->view());
+}
+
+void expect_same_outcome(const std::vector<uint8_t>& bytes, PdqHasher& hasher, const std::string& what) {
+  SCOPED_TRACE(what);
+  auto want = via_opencv(bytes, hasher);
+  auto got = hash_image_bytes(bytes.data(), bytes.size(), {}, DecodeMode::kExact, hasher);
+  ASSERT_EQ(got.ok(), want.ok()) << (got.ok() ? want.status() : got.status()).to_string();
+  if (!want.ok()) {
+    EXPECT_EQ(got.status().code(), want.status().code());
+    return;
+  }
+  EXPECT_EQ(to_hex(got->pdq.hash), to_hex(want->hash));
+  EXPECT_EQ(got->pdq.quality, want->quality);
+  for (int d = 0; d < kDihedralCount; ++d) EXPECT_EQ(got->pdq.dihedral[d], want->dihedral[d]) << d;
+}
+
+TEST(JpegStreamHash, EqualsDecodeThenHashForEveryKindOfJpeg) {
+  PdqHasher hasher = make_hasher();
+  const cv::Mat color = picture(1031, 777, 1);
+  cv::Mat gray;
+  cv::cvtColor(color, gray, cv::COLOR_BGR2GRAY);
+  expect_same_outcome(encode(color, {cv::IMWRITE_JPEG_QUALITY, 90}), hasher, "baseline 4:2:0");
+  expect_same_outcome(encode(color, {cv::IMWRITE_JPEG_PROGRESSIVE, 1}), hasher, "progressive");
+  expect_same_outcome(encode(color, {cv::IMWRITE_JPEG_OPTIMIZE, 1, cv::IMWRITE_JPEG_RST_INTERVAL, 3}), hasher,
+                      "optimised Huffman tables, restart markers");
+  expect_same_outcome(encode_sampled(color, 1, 1), hasher, "4:4:4");
+  expect_same_outcome(encode_sampled(color, 2, 1), hasher, "4:2:2");
+  expect_same_outcome(encode_sampled(color, 1, 2), hasher, "4:4:0");
+  expect_same_outcome(encode(gray, {cv::IMWRITE_JPEG_QUALITY, 70}), hasher, "gray");
+  expect_same_outcome(encode(picture(17, 3001, 2), {}), hasher, "17 x 3001");
+  expect_same_outcome(encode(picture(3, 40, 3), {}), hasher, "too small");
+  for (const char* name : {"mode-cmyk.jpg", "mode-exif-orient6.jpg", "mode-gray.jpg"}) {
+    expect_same_outcome(testing::read_file(testing::data_path(std::string("pdq-vectors/images/") + name)), hasher, name);
+  }
+}
+
+TEST(JpegStreamHash, TruncatedAndGarbledJpegsEndAsOpenCvEndsThem) {
+  PdqHasher hasher = make_hasher();
+  for (bool progressive : {false, true}) {
+    const auto jpeg = encode(picture(900, 700, 5), {cv::IMWRITE_JPEG_PROGRESSIVE, progressive ? 1 : 0});
+    for (size_t cut : {size_t(3), size_t(200), jpeg.size() / 4, jpeg.size() / 2, jpeg.size() - 2}) {
+      std::vector<uint8_t> part(jpeg.begin(), jpeg.begin() + std::ptrdiff_t(cut));
+      expect_same_outcome(part, hasher, (progressive ? "progressive cut at " : "baseline cut at ") + std::to_string(cut));
+    }
+    std::mt19937 rng(7);
+    for (int trial = 0; trial < 4; ++trial) {
+      std::vector<uint8_t> garbled = jpeg;
+      for (int i = 0; i < 50; ++i) garbled[700 + rng() % (garbled.size() - 700)] = uint8_t(rng());
+      expect_same_outcome(garbled, hasher, "garbled " + std::to_string(trial));
+    }
+  }
+}
+
+TEST(JpegStreamHash, LeavesNonYccJpegsToOpenCvAndChecksLimits) {
+  PdqHasher hasher = make_hasher();
+  const auto cmyk = testing::read_file(testing::data_path("pdq-vectors/images/mode-cmyk.jpg"));
+  EXPECT_EQ(hash_jpeg_streamed(cmyk.data(), cmyk.size(), {}, hasher).status().code(), StatusCode::kUnsupported);
+  const auto jpeg = encode(picture(1200, 1000, 9), {});
+  DecodeLimits tight;
+  tight.max_pixels = 1'000'000;
+  EXPECT_EQ(hash_jpeg_streamed(jpeg.data(), jpeg.size(), tight, hasher).status().code(), StatusCode::kImageTooLarge);
+  tight = {};
+  tight.max_width = 1199;
+  EXPECT_EQ(hash_jpeg_streamed(jpeg.data(), jpeg.size(), tight, hasher).status().code(), StatusCode::kImageTooLarge);
+  auto ok = hash_jpeg_streamed(jpeg.data(), jpeg.size(), {}, hasher);
+  ASSERT_TRUE(ok.ok()) << ok.status().to_string();
+  EXPECT_EQ(ok->width, 1200);
+  EXPECT_EQ(ok->height, 1000);
+}
+
+// hash_rows itself: a source that fails abandons the hash; one that delivers gives hash().
+TEST(PdqHashRows, FailingSourceIsAnErrorAndAGoodOneGivesTheSameHash) {
+  PdqHasher hasher = make_hasher();
+  const cv::Mat m = picture(333, 251, 4);
+  const ImageView v{m.data, m.cols, m.rows, m.step[0], PixelFormat::kBGR8};
+  auto want = hasher.hash(v);
+  ASSERT_TRUE(want.ok());
+  int next_row = 0;
+  auto got = hasher.hash_rows(m.cols, m.rows, PixelFormat::kBGR8, [&](int y0, int rows, uint8_t* dst, size_t stride) {
+    EXPECT_EQ(y0, next_row);
+    next_row = y0 + rows;
+    for (int r = 0; r < rows; ++r) std::copy(m.ptr(y0 + r), m.ptr(y0 + r) + size_t(m.cols) * 3, dst + size_t(r) * stride);
+    return true;
+  });
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(next_row, m.rows);
+  EXPECT_EQ(got->hash, want->hash);
+  EXPECT_EQ(got->dihedral, want->dihedral);
+  auto failed = hasher.hash_rows(m.cols, m.rows, PixelFormat::kBGR8,
+                                 [&](int y0, int, uint8_t*, size_t) { return y0 < 100; });
+  EXPECT_EQ(failed.status().code(), StatusCode::kDecodeFailed);
+  EXPECT_EQ(hasher.hash_rows(4, 100, PixelFormat::kBGR8, nullptr).status().code(), StatusCode::kImageTooSmall);
+  EXPECT_EQ(hasher.hash_rows(100, 100, PixelFormat::kBGR8, nullptr).status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hashsieve
