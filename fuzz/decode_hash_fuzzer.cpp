@@ -1,5 +1,6 @@
-// Upload bytes -> decode_image -> PdqHasher (with dihedral), as the engine runs them, in the
-// exact mode and in the fast mode (JPEG block means read by libjpeg-turbo directly).
+// Upload bytes -> decode_image -> PdqHasher (with dihedral); the engine's own path
+// (hash_image_bytes: JPEGs hashed as libjpeg-turbo decodes them); and the fast mode (JPEG block
+// means read by libjpeg-turbo directly).
 // Invariants: never a crash; a decoded image has the dimensions its header declared (otherwise
 // the bomb check before decoding could be bypassed) and yields a hash with quality 0..100.
 #include <cstddef>
@@ -50,6 +51,22 @@ void check_fast(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) 
   FUZZ_CHECK(r->quality >= 0 && r->quality <= 100);
 }
 
+
+// The engine's exact path: the same size as decode_image reports, or an error with a message.
+void check_engine(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) {
+  using namespace hashsieve;
+  static const DecodeLimits limits = fuzz_limits();
+  auto r = hash_image_bytes(data, size, limits, DecodeMode::kExact, hasher);
+  if (!r.ok()) {
+    FUZZ_CHECK(!r.status().message().empty());
+    return;
+  }
+  auto header = sniff_image_header(data, size);
+  FUZZ_CHECK(header.ok());
+  FUZZ_CHECK(uint32_t(r->width) == header->width && uint32_t(r->height) == header->height);
+  FUZZ_CHECK(!r->reduced && r->pdq.quality >= 0 && r->pdq.quality <= 100);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -58,6 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static PdqHasher hasher = std::move(*PdqHasher::Create(PdqOptions{.dihedral = true}));
 
   check_fast(data, size, hasher);
+  check_engine(data, size, hasher);
   auto img = decode_image(data, size, limits);
   if (!img.ok()) {
     FUZZ_CHECK(!img.status().message().empty());
