@@ -1,5 +1,7 @@
 #include "engine/image_hashing.h"
 
+#include <chrono>
+
 #include "engine/file_bytes.h"
 #include "engine/jpeg_block_means.h"
 #include "engine/jpeg_stream_hash.h"
@@ -12,8 +14,18 @@ Result<PdqResult> hash_decoded(const DecodedImage& img, PdqHasher& hasher) {
   return hasher.hash(img.view());
 }
 
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+}  // namespace
+
 Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const DecodeLimits& limits,
-                                     DecodeMode mode, PdqHasher& hasher) {
+                                     DecodeMode mode, PdqHasher& hasher, HashTimes* times) {
+  HashTimes unused;
+  HashTimes& tm = times ? *times : unused;
+  auto t = Clock::now();
   // Block means approximate the full-resolution flavour only.
   if (hasher.options().flavor != PdqFlavor::kFullRes) mode = DecodeMode::kExact;
   auto header = check_upload(data, size, limits);
@@ -21,10 +33,13 @@ Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const Dec
   if (header->format == ImageFormat::kJpeg) {
     if (mode == DecodeMode::kFastJpeg) {
       auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
+      tm.decode = seconds_since(t);
       if (means.ok()) {
         const ImageView v{means->pixels.data(), means->width, means->height, size_t(means->width),
                           PixelFormat::kGray8};
+        t = Clock::now();
         auto r = hasher.hash_block_means(v, means->full_width, means->full_height, means->block);
+        tm.hash = seconds_since(t);
         if (!r.ok()) return r.status();
         HashedImage out;
         out.pdq = *r;
@@ -36,13 +51,23 @@ Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const Dec
       if (means.status().code() != StatusCode::kUnsupported) return means.status();
     }
     // JPEGs, most uploads, are hashed as they decode (the canonical hash, without the image in memory).
-    auto streamed = hash_jpeg_streamed(data, size, limits, hasher);
-    if (streamed.ok() || streamed.status().code() != StatusCode::kUnsupported) return streamed;
+    t = Clock::now();
+    double decoding = 0;
+    auto streamed = hash_jpeg_streamed(data, size, limits, hasher, &decoding);
+    if (streamed.ok() || streamed.status().code() != StatusCode::kUnsupported) {
+      tm.decode += decoding;
+      tm.hash = seconds_since(t) - decoding;
+      return streamed;
+    }
   }
   // Other formats, and JPEGs whose colour conversion OpenCV does itself (CMYK, YCCK, RGB).
+  t = Clock::now();
   auto img = decode_image(data, size, limits, DecodeMode::kExact);
+  tm.decode += seconds_since(t);
   if (!img.ok()) return img.status();
+  t = Clock::now();
   auto r = hash_decoded(*img, hasher);
+  tm.hash = seconds_since(t);
   if (!r.ok()) return r.status();
   HashedImage out;
   out.pdq = *r;

@@ -1,6 +1,7 @@
 #include "engine/jpeg_stream_hash.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -78,18 +79,33 @@ Status decoder_error(const JpegDecompressor& d) {
 }  // namespace
 
 Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits,
-                                       PdqHasher& hasher) {
+                                       PdqHasher& hasher, double* decode_seconds) {
+  using Clock = std::chrono::steady_clock;
+  double decoding = 0;
+  auto timed = [&](auto&& step) {
+    const auto t = Clock::now();
+    auto r = step();
+    decoding += std::chrono::duration<double>(Clock::now() - t).count();
+    return r;
+  };
+  struct Report {  // hands the decoding time over however the function returns
+    double& from;
+    double* to;
+    ~Report() {
+      if (to) *to = from;
+    }
+  } report{decoding, decode_seconds};
   if (!data || size == 0) return Status(StatusCode::kDecodeFailed, "empty file");
   if (size > limits.max_bytes) return Status(StatusCode::kImageTooLarge, "file is over the byte limit");
   JpegDecompressor d;
   Status refusal = Status::Ok();
-  if (!start(d, data, size, limits, refusal)) return decoder_error(d);
+  if (!timed([&] { return start(d, data, size, limits, refusal); })) return decoder_error(d);
   if (!refusal.ok()) return refusal;
   const int w = int(d.cinfo.output_width), h = int(d.cinfo.output_height);
   bool source_failed = false;
   RowReader reader{d, {}, false};
   auto hashed = hasher.hash_rows(w, h, PixelFormat::kBGR8, [&](int /*y0*/, int rows, uint8_t* dst, size_t stride) {
-    source_failed = !read_rows(reader, dst, stride, rows);
+    source_failed = !timed([&] { return read_rows(reader, dst, stride, rows); });
     return !source_failed;
   });
   if (source_failed) return decoder_error(d);

@@ -15,6 +15,8 @@ namespace hashsieve {
 // YCbCr and gray JPEGs only: kUnsupported for the others (CMYK, YCCK, RGB), which the caller
 // decodes through OpenCV. The dimensions are checked against `limits` from libjpeg's own
 // header before any pixel is decoded. Errors: kDecodeFailed, kImageTooLarge, kImageTooSmall.
-Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher);
+// decode_seconds, when given, receives the time spent inside libjpeg-turbo.
+Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher,
+                                       double* decode_seconds = nullptr);
 
 }  // namespace hashsieve
