@@ -5,7 +5,6 @@
 #include <string>
 
 #include "engine/jpeg_decompressor.h"
-#include "engine/upload_limits.h"
 
 namespace hashsieve {
 namespace {
@@ -23,26 +22,12 @@ int consume_dc_scans(jpeg_decompress_struct& cinfo) {
   }
 }
 
-// All libjpeg calls, under one setjmp. Returns false with trap.message set on a fatal error.
-bool run(JpegDecompressor& d, const uint8_t* data, size_t size, int block, const DecodeLimits& limits, BlockMeans& out,
-         Status& refusal) {
+// The libjpeg calls after the header, under their own setjmp. Returns false with trap.message set
+// on a fatal error.
+bool run(JpegDecompressor& d, int block, BlockMeans& out, Status& refusal) {
   jpeg_decompress_struct& cinfo = d.cinfo;
-  if (setjmp(d.trap.jump)) return false;
-  d.create(data, size);
-  if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
-    refusal = Status(StatusCode::kDecodeFailed, "no JPEG image in the file");
-    return true;
-  }
   const uint32_t w = cinfo.image_width, h = cinfo.image_height;
-  // The header sniffer checked the same numbers; this is libjpeg's own reading of them.
-  if (Status st = check_image_dimensions(w, h, limits); !st.ok()) {
-    refusal = std::move(st);
-    return true;
-  }
-  if (cinfo.jpeg_color_space != JCS_YCbCr && cinfo.jpeg_color_space != JCS_GRAYSCALE) {
-    refusal = Status(StatusCode::kUnsupported, "fast decoding handles YCbCr and gray JPEGs only");
-    return true;
-  }
+  if (setjmp(d.trap.jump)) return false;
   const int chosen = block != 0 ? block : fast_jpeg_block(w, h);
   if (chosen == 1) {
     refusal = Status(StatusCode::kUnsupported, "image too small for block means");
@@ -104,7 +89,8 @@ Result<BlockMeans> decode_jpeg_block_means(const uint8_t* data, size_t size, int
   BlockMeans out;
   Status refusal = Status::Ok();
   try {
-    if (!run(d, data, size, block, limits, out, refusal))
+    if (!open_ycc_jpeg(d, data, size, JpegDataEnd::kFakeEoi, limits, refusal) ||
+        (refusal.ok() && !run(d, block, out, refusal)))
       return Status(StatusCode::kDecodeFailed, std::string("decoder error: ") + d.trap.message);
   } catch (const std::bad_alloc&) {
     return Status(StatusCode::kImageTooLarge, "decoder ran out of memory");

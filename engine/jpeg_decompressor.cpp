@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/upload_limits.h"
+
 namespace hashsieve {
 namespace {
 
@@ -66,6 +68,24 @@ void JpegDecompressor::create(const unsigned char* data, size_t size, JpegDataEn
   suspending_source.resync_to_restart = jpeg_resync_to_restart;
   suspending_source.term_source = source_term;
   cinfo.src = &suspending_source;
+}
+
+bool open_ycc_jpeg(JpegDecompressor& d, const unsigned char* data, size_t size, JpegDataEnd end,
+                   const DecodeLimits& limits, Status& refusal) {
+  if (setjmp(d.trap.jump)) return false;
+  d.create(data, size, end);
+  jpeg_decompress_struct& c = d.cinfo;
+  if (jpeg_read_header(&c, TRUE) != JPEG_HEADER_OK) {
+    refusal = Status(StatusCode::kDecodeFailed, "no JPEG image in the file");
+    return true;
+  }
+  if (Status st = check_image_dimensions(c.image_width, c.image_height, limits); !st.ok()) {
+    refusal = std::move(st);
+    return true;
+  }
+  if (c.jpeg_color_space != JCS_YCbCr && c.jpeg_color_space != JCS_GRAYSCALE)
+    refusal = Status(StatusCode::kUnsupported, "not a YCbCr or gray JPEG");
+  return true;
 }
 
 }  // namespace hashsieve

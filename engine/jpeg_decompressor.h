@@ -10,6 +10,9 @@
 // jpeglib.h needs size_t and FILE declared first.
 #include <jpeglib.h>
 
+#include "hashsieve/decode.h"
+#include "hashsieve/status.h"
+
 namespace hashsieve {
 
 // A progressive JPEG may declare thousands of tiny scans, each a pass over the coefficients: a
@@ -54,5 +57,13 @@ struct JpegDecompressor {
   // jpeg_create_decompress + a source over data + the guards. Call after setjmp(trap.jump).
   void create(const unsigned char* data, size_t size, JpegDataEnd end = JpegDataEnd::kFakeEoi);
 };
+
+// Creates `d` over data, reads the header, and checks libjpeg's own reading of the dimensions
+// against `limits` (the header sniffer checked the same numbers) and that the JPEG is YCbCr or
+// gray, the colour spaces hashsieve decodes itself. Returns false on a libjpeg error (message in
+// d.trap.message); otherwise `refusal` says why not to go on (kDecodeFailed, kImageTooLarge, or
+// kUnsupported for another colour space), or stays Ok.
+bool open_ycc_jpeg(JpegDecompressor& d, const unsigned char* data, size_t size, JpegDataEnd end,
+                   const DecodeLimits& limits, Status& refusal);
 
 }  // namespace hashsieve

@@ -7,31 +7,18 @@
 #include <vector>
 
 #include "engine/jpeg_decompressor.h"
-#include "engine/upload_limits.h"
 
 namespace hashsieve {
 namespace {
 
 // Each function that calls into libjpeg arms the trap itself (see jpeg_decompressor.h).
 
+// OpenCV's end-of-data behaviour (JpegDataEnd::kSuspend); other colour spaces are left to it.
 bool start(JpegDecompressor& d, const uint8_t* data, size_t size, const DecodeLimits& limits, Status& refusal) {
+  if (!open_ycc_jpeg(d, data, size, JpegDataEnd::kSuspend, limits, refusal)) return false;
+  if (!refusal.ok()) return true;
   if (setjmp(d.trap.jump)) return false;
-  d.create(data, size, JpegDataEnd::kSuspend);
   jpeg_decompress_struct& c = d.cinfo;
-  if (jpeg_read_header(&c, TRUE) != JPEG_HEADER_OK) {
-    refusal = Status(StatusCode::kDecodeFailed, "no JPEG image in the file");
-    return true;
-  }
-  const uint32_t w = c.image_width, h = c.image_height;
-  // The header sniffer checked the same numbers; this is libjpeg's own reading of them.
-  if (Status st = check_image_dimensions(w, h, limits); !st.ok()) {
-    refusal = std::move(st);
-    return true;
-  }
-  if (c.jpeg_color_space != JCS_YCbCr && c.jpeg_color_space != JCS_GRAYSCALE) {
-    refusal = Status(StatusCode::kUnsupported, "left to OpenCV's colour conversion");
-    return true;
-  }
   c.out_color_space = JCS_EXT_BGR;  // what OpenCV asks libjpeg-turbo for; nothing else changed
   // A progressive JPEG is read whole here; if it ends early libjpeg suspends, and OpenCV's next
   // call fails on the decoder's state: the image is not decodable.

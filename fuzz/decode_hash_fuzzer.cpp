@@ -51,7 +51,6 @@ void check_fast(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) 
   FUZZ_CHECK(r->quality >= 0 && r->quality <= 100);
 }
 
-
 // The engine's exact path: the same size as decode_image reports, or an error with a message.
 void check_engine(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) {
   using namespace hashsieve;

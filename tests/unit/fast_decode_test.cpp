@@ -10,8 +10,6 @@
 #include <string>
 #include <vector>
 
-#include <jpeglib.h>
-
 #include "engine/image_hashing.h"
 #include "hashers/pdq_block_filter.h"
 #include "hashers/pdq_tent_filter.h"
@@ -19,6 +17,7 @@
 #include "engine/jpeg_block_means.h"
 #include "hashsieve/decode.h"
 #include "hashsieve/pdq.h"
+#include "tests/support/jpeg_encode.h"
 #include "tests/support/test_data.h"
 
 namespace hashsieve {
@@ -246,31 +245,8 @@ std::vector<uint8_t> many_scan_jpeg(int w, int h) {
   scans.push_back({1, {0}, 0, 0, 1, 0});
   for (int k = 1; k < 64; ++k) scans.push_back({1, {0}, k, k, 0, 1});
   for (int k = 1; k < 64; ++k) scans.push_back({1, {0}, k, k, 1, 0});
-  jpeg_compress_struct c{};
-  jpeg_error_mgr err{};
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  unsigned char* buf = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&c, &buf, &size);
-  c.image_width = JDIMENSION(w);
-  c.image_height = JDIMENSION(h);
-  c.input_components = 1;
-  c.in_color_space = JCS_GRAYSCALE;
-  jpeg_set_defaults(&c);
-  c.scan_info = scans.data();
-  c.num_scans = int(scans.size());
-  jpeg_start_compress(&c, TRUE);
   const auto px = smooth_gray(w, h, 4);
-  while (c.next_scanline < c.image_height) {
-    JSAMPROW row = const_cast<uint8_t*>(px.data()) + size_t(c.next_scanline) * w;
-    jpeg_write_scanlines(&c, &row, 1);
-  }
-  jpeg_finish_compress(&c);
-  std::vector<uint8_t> out(buf, buf + size);
-  jpeg_destroy_compress(&c);
-  std::free(buf);
-  return out;
+  return testing::encode_with_libjpeg(px.data(), w, h, 1, {2, 2, &scans});
 }
 
 TEST(JpegBlockMeans, TooManyScansAreRefusedUnlessOnlyTheDcScansAreRead) {

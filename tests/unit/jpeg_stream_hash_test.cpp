@@ -5,18 +5,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <cstdio>
-#include <cstdlib>
 #include <random>
 #include <string>
 #include <vector>
-
-#include <jpeglib.h>
 
 #include "engine/image_hashing.h"
 #include "engine/jpeg_stream_hash.h"
 #include "hashsieve/decode.h"
 #include "hashsieve/pdq.h"
+#include "tests/support/jpeg_encode.h"
 #include "tests/support/test_data.h"
 
 namespace hashsieve {
@@ -45,33 +42,9 @@ std::vector<uint8_t> encode(const cv::Mat& m, std::vector<int> params) {
   return out;
 }
 
-// Through libjpeg directly: OpenCV's encoder always subsamples chroma 2x2. h, v: the luma
-// component's sampling factors (chroma stays 1x1).
+// Through libjpeg directly: OpenCV's encoder always subsamples chroma 2x2.
 std::vector<uint8_t> encode_sampled(const cv::Mat& bgr, int h, int v) {
-  jpeg_compress_struct c{};
-  jpeg_error_mgr err{};
-  c.err = jpeg_std_error(&err);
-  jpeg_create_compress(&c);
-  unsigned char* buf = nullptr;
-  unsigned long size = 0;
-  jpeg_mem_dest(&c, &buf, &size);
-  c.image_width = JDIMENSION(bgr.cols);
-  c.image_height = JDIMENSION(bgr.rows);
-  c.input_components = 3;
-  c.in_color_space = JCS_EXT_BGR;
-  jpeg_set_defaults(&c);
-  c.comp_info[0].h_samp_factor = h;
-  c.comp_info[0].v_samp_factor = v;
-  jpeg_start_compress(&c, TRUE);
-  while (c.next_scanline < c.image_height) {
-    JSAMPROW row = const_cast<uint8_t*>(bgr.ptr(int(c.next_scanline)));
-    jpeg_write_scanlines(&c, &row, 1);
-  }
-  jpeg_finish_compress(&c);
-  std::vector<uint8_t> out(buf, buf + size);
-  jpeg_destroy_compress(&c);
-  std::free(buf);
-  return out;
+  return testing::encode_with_libjpeg(bgr.data, bgr.cols, bgr.rows, 3, {h, v, nullptr});
 }
 
 // What decode_image + hash give: the reference behaviour.
