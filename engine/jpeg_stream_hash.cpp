@@ -31,7 +31,7 @@ bool start(JpegDecompressor& d, const uint8_t* data, size_t size, const DecodeLi
 // canonical hash is that image's, so the same rows are delivered here.
 struct RowReader {
   JpegDecompressor& d;
-  std::vector<uint8_t> last_row;  // the last row decoded, once the data has ended
+  std::vector<uint8_t> last_row;  // the last row decoded so far (a strip is reused by the next call)
   bool ended = false;
 };
 
