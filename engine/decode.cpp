@@ -17,21 +17,9 @@ Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const Decode
   if (!header.ok()) return header.status();
 
   if (mode == DecodeMode::kFastJpeg && header->format == ImageFormat::kJpeg) {
-    auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
-    if (means.ok()) {
-      auto owned = std::make_shared<BlockMeans>(std::move(*means));
-      DecodedImage out;
-      out.pixels = ImageView{owned->pixels.data(), owned->width, owned->height, size_t(owned->width),
-                             PixelFormat::kGray8};
-      out.reduced = true;
-      out.block = owned->block;
-      out.full_width = owned->full_width;
-      out.full_height = owned->full_height;
-      out.owner = std::move(owned);
-      return out;
-    }
-    // Too small, or not YCbCr/gray: the exact decode below.
-    if (means.status().code() != StatusCode::kUnsupported) return means.status();
+    auto fast = decode_fast_jpeg(data, size, limits);
+    // Too small, or not YCbCr/gray (kUnsupported): the exact decode below.
+    if (fast.ok() || fast.status().code() != StatusCode::kUnsupported) return fast;
   }
   const int flags = cv::IMREAD_COLOR;
   auto mat = std::make_shared<cv::Mat>();

@@ -19,6 +19,19 @@ namespace {
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
+Result<HashedImage> hash_timed(const DecodedImage& img, PdqHasher& hasher, HashTimes& tm) {
+  const auto t = Clock::now();
+  auto r = hash_decoded(img, hasher);
+  tm.hash = seconds_since(t);
+  if (!r.ok()) return r.status();
+  HashedImage out;
+  out.pdq = *r;
+  out.width = img.view().width;
+  out.height = img.view().height;
+  out.reduced = img.reduced;
+  return out;
+}
+
 }  // namespace
 
 Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const DecodeLimits& limits,
@@ -32,28 +45,15 @@ Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const Dec
   if (!header.ok()) return header.status();
   if (header->format == ImageFormat::kJpeg) {
     if (mode == DecodeMode::kFastJpeg) {
-      auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
+      auto fast = decode_fast_jpeg(data, size, limits);
       tm.decode = seconds_since(t);
-      if (means.ok()) {
-        const ImageView v{means->pixels.data(), means->width, means->height, size_t(means->width),
-                          PixelFormat::kGray8};
-        t = Clock::now();
-        auto r = hasher.hash_block_means(v, means->full_width, means->full_height, means->block);
-        tm.hash = seconds_since(t);
-        if (!r.ok()) return r.status();
-        HashedImage out;
-        out.pdq = *r;
-        out.width = means->width;
-        out.height = means->height;
-        out.reduced = true;
-        return out;
-      }
-      if (means.status().code() != StatusCode::kUnsupported) return means.status();
+      if (fast.ok()) return hash_timed(*fast, hasher, tm);
+      if (fast.status().code() != StatusCode::kUnsupported) return fast.status();
     }
     // JPEGs, most uploads, are hashed as they decode (the canonical hash, without the image in memory).
     t = Clock::now();
     double decoding = 0;
-    auto streamed = hash_jpeg_streamed(data, size, limits, hasher, &decoding);
+    auto streamed = hash_jpeg_streamed(data, size, limits, hasher, times ? &decoding : nullptr);
     if (streamed.ok() || streamed.status().code() != StatusCode::kUnsupported) {
       tm.decode += decoding;
       tm.hash = seconds_since(t) - decoding;
@@ -65,15 +65,7 @@ Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const Dec
   auto img = decode_image(data, size, limits, DecodeMode::kExact);
   tm.decode += seconds_since(t);
   if (!img.ok()) return img.status();
-  t = Clock::now();
-  auto r = hash_decoded(*img, hasher);
-  tm.hash = seconds_since(t);
-  if (!r.ok()) return r.status();
-  HashedImage out;
-  out.pdq = *r;
-  out.width = img->view().width;
-  out.height = img->view().height;
-  return out;
+  return hash_timed(*img, hasher, tm);
 }
 
 Result<HashedImage> hash_image_file(const std::string& path, const DecodeLimits& limits, DecodeMode mode,

@@ -1,6 +1,7 @@
 #include "engine/jpeg_block_means.h"
 
 #include <algorithm>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -96,6 +97,20 @@ Result<BlockMeans> decode_jpeg_block_means(const uint8_t* data, size_t size, int
     return Status(StatusCode::kImageTooLarge, "decoder ran out of memory");
   }
   if (!refusal.ok()) return refusal;
+  return out;
+}
+
+Result<DecodedImage> decode_fast_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits) {
+  auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
+  if (!means.ok()) return means.status();
+  auto owned = std::make_shared<BlockMeans>(std::move(*means));
+  DecodedImage out;
+  out.pixels = ImageView{owned->pixels.data(), owned->width, owned->height, size_t(owned->width), PixelFormat::kGray8};
+  out.reduced = true;
+  out.block = owned->block;
+  out.full_width = owned->full_width;
+  out.full_height = owned->full_height;
+  out.owner = std::move(owned);
   return out;
 }
 

@@ -37,4 +37,9 @@ int fast_jpeg_block(uint32_t full_w, uint32_t full_h);
 // use), kImageTooLarge, kUnsupported.
 Result<BlockMeans> decode_jpeg_block_means(const uint8_t* data, size_t size, int block, const DecodeLimits& limits);
 
+// The fast mode's decode of a JPEG: its block means at the block fast_jpeg_block() picks, as a
+// DecodedImage (GRAY8, reduced, with block and full size set). kUnsupported when the JPEG is
+// too small or neither YCbCr nor gray: the caller decodes it exactly.
+Result<DecodedImage> decode_fast_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits);
+
 }  // namespace hashsieve

@@ -91,16 +91,13 @@ struct PdqHasher::Impl {
       if (!source(0, h, pixels.data(), stride)) return Status(StatusCode::kDecodeFailed, "the pixel source failed");
       return run({pixels.data(), w, h, stride, format});
     }
-    uint8_t* strip = nullptr;
+    row_strip.resize(stride * pdq::kStripRows);
+    uint8_t* strip = row_strip.data();
     bool failed = false;
     pdq::Block64 a;
     pdq::tent_filter_decimate(
         *kernels,
         [&](int y0, int rows, float* out) {
-          if (!strip) {
-            row_strip.resize(stride * pdq::kStripRows);
-            strip = row_strip.data();
-          }
           if (!failed && !source(y0, rows, strip, stride)) failed = true;
           if (failed) {
             std::fill(out, out + size_t(rows) * w, 0.0f);
