@@ -46,6 +46,7 @@
 #include "engine/jpeg_block_means.h"
 #include "engine/jpeg_decompressor.h"
 #include "engine/image_header.h"
+#include "common/proc_status.h"
 #include "engine/ordered_pipeline.h"
 #include "hashsieve/decode.h"
 #include "hashsieve/hash_store.h"
@@ -59,22 +60,9 @@ namespace {
 
 double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
 
-// Peak resident set since the last reset_peak_rss(), in MiB (VmHWM).
-double peak_rss_mib() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmHWM:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-  return -1;
-}
-double current_rss_mib() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtod(line.c_str() + 6, nullptr) / 1024.0;
-  return -1;
-}
-void reset_peak_rss() { std::ofstream("/proc/self/clear_refs") << "5"; }
+// Peak resident set since the last reset_peak_rss() (VmHWM), and the current one, in MiB.
+double peak_rss_mib() { return proc_status_kib("VmHWM") / 1024.0; }
+double current_rss_mib() { return proc_status_kib("VmRSS") / 1024.0; }
 
 struct Photo {
   std::string path;
@@ -124,9 +112,9 @@ double median(std::vector<double> v) {
 // The exact scan's JPEG decoding without the hashing: scanlines into a 16-row strip.
 bool decode_strips(const uint8_t* data, size_t size, std::vector<uint8_t>& strip) {
   JpegDecompressor d;
+  Status refusal = Status::Ok();
+  if (!open_ycc_jpeg(d, data, size, JpegDataEnd::kSuspend, DecodeLimits{}, refusal) || !refusal.ok()) return false;
   if (setjmp(d.trap.jump)) return false;
-  d.create(data, size, JpegDataEnd::kSuspend);
-  if (jpeg_read_header(&d.cinfo, TRUE) != JPEG_HEADER_OK) return false;
   d.cinfo.out_color_space = JCS_EXT_BGR;
   if (!jpeg_start_decompress(&d.cinfo)) return false;
   const size_t stride = size_t(d.cinfo.output_width) * 3;

@@ -28,6 +28,14 @@ hashsieve::DecodeLimits fast_limits() {
   return limits;
 }
 
+// A decode's size must be the one its header declared (otherwise the bomb check before decoding
+// could be bypassed).
+void check_declared_size(const uint8_t* data, size_t size, int width, int height) {
+  auto header = hashsieve::sniff_image_header(data, size);
+  FUZZ_CHECK(header.ok());
+  FUZZ_CHECK(uint32_t(width) == header->width && uint32_t(height) == header->height);
+}
+
 void check_fast(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) {
   using namespace hashsieve;
   static const DecodeLimits limits = fast_limits();
@@ -36,9 +44,7 @@ void check_fast(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher) 
     FUZZ_CHECK(!img.status().message().empty());
     return;
   }
-  auto header = sniff_image_header(data, size);
-  FUZZ_CHECK(header.ok());
-  FUZZ_CHECK(uint32_t(img->full_width) == header->width && uint32_t(img->full_height) == header->height);
+  check_declared_size(data, size, img->full_width, img->full_height);
   const ImageView& v = img->view();
   FUZZ_CHECK(img->reduced == (img->block > 1));
   FUZZ_CHECK(v.width == (img->full_width + img->block - 1) / img->block);
@@ -60,9 +66,7 @@ void check_engine(const uint8_t* data, size_t size, hashsieve::PdqHasher& hasher
     FUZZ_CHECK(!r.status().message().empty());
     return;
   }
-  auto header = sniff_image_header(data, size);
-  FUZZ_CHECK(header.ok());
-  FUZZ_CHECK(uint32_t(r->width) == header->width && uint32_t(r->height) == header->height);
+  check_declared_size(data, size, r->width, r->height);
   FUZZ_CHECK(!r->reduced && r->pdq.quality >= 0 && r->pdq.quality <= 100);
 }
 
@@ -81,9 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   const ImageView& v = img->view();
-  auto header = sniff_image_header(data, size);
-  FUZZ_CHECK(header.ok());
-  FUZZ_CHECK(uint32_t(v.width) == header->width && uint32_t(v.height) == header->height);
+  check_declared_size(data, size, v.width, v.height);
   FUZZ_CHECK(uint64_t(v.width) * uint64_t(v.height) <= limits.max_pixels);
 
   auto r = hasher.hash(v);

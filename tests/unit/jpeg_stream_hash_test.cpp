@@ -5,11 +5,11 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "common/proc_status.h"
 #include "engine/image_hashing.h"
 #include "engine/jpeg_stream_hash.h"
 #include "hashsieve/decode.h"
@@ -123,20 +123,6 @@ TEST(JpegStreamHash, LeavesNonYccJpegsToOpenCvAndChecksLimits) {
   EXPECT_EQ(ok->height, 1000);
 }
 
-// Peak resident memory (VmHWM) in KiB, and its reset; 0 / false where /proc does not allow it.
-size_t peak_rss_kib() {
-  std::ifstream in("/proc/self/status");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return size_t(std::stoull(line.substr(6)));
-  return 0;
-}
-bool reset_peak_rss() {
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return bool(out);
-}
-
 // The point of streaming: a 40 MP JPEG (120 MB as decoded BGR) is hashed in a few MB.
 TEST(JpegStreamHash, NeverHoldsTheWholeDecodedImage) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -147,10 +133,10 @@ TEST(JpegStreamHash, NeverHoldsTheWholeDecodedImage) {
     for (int x = 0; x < w; ++x) dst[x] = uint8_t((x / 40 + y / 30) * 7 + ((x * y) >> 12));
   });
   PdqHasher hasher = make_hasher();
-  if (!reset_peak_rss() || peak_rss_kib() == 0) GTEST_SKIP() << "peak RSS cannot be reset here";
-  const size_t before = peak_rss_kib();
+  if (!reset_peak_rss() || proc_status_kib("VmHWM") <= 0) GTEST_SKIP() << "peak RSS cannot be reset here";
+  const double before = proc_status_kib("VmHWM");
   auto r = hash_image_bytes(jpeg.data(), jpeg.size(), {}, DecodeMode::kExact, hasher);
-  const size_t growth_mib = (peak_rss_kib() - before) / 1024;
+  const size_t growth_mib = size_t((proc_status_kib("VmHWM") - before) / 1024);
   ASSERT_TRUE(r.ok()) << r.status().to_string();
   EXPECT_EQ(r->width, w);
   EXPECT_LT(growth_mib, 40u) << "a whole decoded image would be " << size_t(w) * h * 3 / 1048576 << " MiB";

@@ -29,17 +29,22 @@ void expect_reference(const PdqResult& r, const testing::CsvRow& row, bool cli, 
   }
 }
 
+// A hasher at one SIMD level and flavour, computing the dihedral hashes the vectors list.
+Result<PdqHasher> conformance_hasher(SimdLevel level, PdqFlavor flavor) {
+  PdqOptions opt;
+  opt.simd = level;
+  opt.flavor = flavor;
+  opt.dihedral = true;
+  return PdqHasher::Create(opt);
+}
+
 class PdqConformance : public ::testing::TestWithParam<SimdLevel> {};
 
 TEST_P(PdqConformance, EveryVectorMatchesTheReference) {
   const auto rows = testing::pdq_vectors();
   ASSERT_EQ(rows.size(), 166u);
   for (PdqFlavor flavor : {PdqFlavor::kFullRes, PdqFlavor::kCli512}) {
-    PdqOptions opt;
-    opt.simd = GetParam();
-    opt.flavor = flavor;
-    opt.dihedral = true;
-    auto hasher = PdqHasher::Create(opt);
+    auto hasher = conformance_hasher(GetParam(), flavor);
     ASSERT_TRUE(hasher.ok()) << hasher.status().to_string();
     const bool cli = flavor == PdqFlavor::kCli512;
     int hashed = 0, refused = 0;
@@ -72,12 +77,8 @@ TEST_P(PdqConformance, EveryVectorMatchesTheReference) {
 TEST_P(PdqConformance, EveryVectorMatchesTheReferenceThroughTheEngine) {
   const auto rows = testing::pdq_vectors();
   for (PdqFlavor flavor : {PdqFlavor::kFullRes, PdqFlavor::kCli512}) {
-    PdqOptions opt;
-    opt.simd = GetParam();
-    opt.flavor = flavor;
-    opt.dihedral = true;
-    auto hasher = PdqHasher::Create(opt);
-    ASSERT_TRUE(hasher.ok());
+    auto hasher = conformance_hasher(GetParam(), flavor);
+    ASSERT_TRUE(hasher.ok()) << hasher.status().to_string();
     const bool cli = flavor == PdqFlavor::kCli512;
     int hashed = 0;
     for (const auto& row : rows) {
