@@ -1,0 +1,9 @@
+// Marks the public API. The library is built with hidden visibility, so only what carries
+// HASHSIEVE_API (classes, free functions) is exported from the shared object.
+#pragma once
+
+#if defined(HASHSIEVE_STATIC_DEFINE)
+#define HASHSIEVE_API
+#else
+#define HASHSIEVE_API __attribute__((visibility("default")))
+#endif
