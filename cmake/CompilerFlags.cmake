@@ -8,16 +8,18 @@ endif()
 # The PDQ hasher must not fuse multiply-adds: hashes must be bit-identical to the reference.
 add_compile_options(-ffp-contract=off)
 
+# Each per-ISA file is compiled with exactly the features cpu_runs() (common/cpu_features.cpp)
+# requires for its level (the files check it with #error): keep the three in step.
 function(hashsieve_isa_sources sources)
   if(NOT HASHSIEVE_X86)
     return()
   endif()
   foreach(src IN LISTS sources)
     if(src MATCHES "_avx2\\.cpp$")
-      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mbmi2;-mpopcnt")
+      set_source_files_properties(${src} PROPERTIES COMPILE_OPTIONS "-mavx2;-mbmi2")
     elseif(src MATCHES "_avx512\\.cpp$")
       set_source_files_properties(${src} PROPERTIES
-        COMPILE_OPTIONS "-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx512vpopcntdq;-mbmi2;-mpopcnt")
+        COMPILE_OPTIONS "-mavx2;-mbmi2;-mavx512f;-mavx512bw;-mavx512vpopcntdq")
     endif()
   endforeach()
 endfunction()

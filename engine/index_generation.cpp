@@ -15,7 +15,9 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore&
 
 Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot snapshot, const ScanOptions& options,
                                                                 uint64_t number) {
-  auto index = HashIndex::Build(std::move(snapshot));
+  IndexOptions io;
+  io.simd = options.simd;  // --simd reaches the Hamming kernels too
+  auto index = HashIndex::Build(std::move(snapshot), io);
   if (!index.ok()) return index.status();
   auto gen = std::make_shared<IndexGeneration>();
   gen->number = number;

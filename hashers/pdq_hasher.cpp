@@ -171,8 +171,8 @@ struct PdqHasher::Impl {
 
 PdqHasher::PdqHasher() : impl_(std::make_unique<Impl>()) {
   auto level = resolve_simd_level(SimdLevel::kAuto);
-  impl_->options.simd = level.ok() ? *level : SimdLevel::kScalar;
-  impl_->kernels = &pdq::kernels_for(impl_->options.simd);
+  impl_->kernels = &pdq::kernels_for(level.ok() ? *level : SimdLevel::kScalar);
+  impl_->options.simd = impl_->kernels->level;  // what runs: kAvx512 runs the AVX2 kernels
 }
 
 PdqHasher::PdqHasher(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -185,8 +185,8 @@ Result<PdqHasher> PdqHasher::Create(const PdqOptions& options) {
   if (!level.ok()) return level.status();
   auto impl = std::make_unique<Impl>();
   impl->options = options;
-  impl->options.simd = *level;
   impl->kernels = &pdq::kernels_for(*level);
+  impl->options.simd = impl->kernels->level;  // what runs: kAvx512 runs the AVX2 kernels
   return PdqHasher(std::move(impl));
 }
 

@@ -1,6 +1,26 @@
 // The PDQ hot loops, one table per SIMD level. Every level must produce bit-identical floats:
 // SIMD kernels vectorize across independent rows/columns and keep each output's own order of
 // float operations (the scalar kernels are the oracle).
+//
+// Rule for per-ISA translation units (files named *_avx2.cpp or *_avx512.cpp, the only ones
+// compiled for a wider ISA: cmake/CompilerFlags.cmake), the same as in index/flat_scan_kernels.h.
+// Anything with external linkage such a file defines (an inline function, a template
+// instantiation, an inline variable) may also be defined by baseline files; the linker keeps one
+// copy, and when it keeps the AVX one, baseline code runs AVX instructions on a CPU without them
+// (SIGILL; -O0 builds, which inline nothing, are the first to hit it). So a per-ISA file:
+//   1. defines everything in an anonymous namespace except its table getter (`*_kernels()`),
+//      its only external symbol;
+//   2. uses no inline function, template or inline variable with external linkage from a shared
+//      header: no std::min / std::copy / std::popcount, no std containers (no std::vector
+//      instantiation), no member functions of shared types (Hash256, ImageView): intrinsics,
+//      builtins and its own helpers instead;
+//   3. takes plain pointers and sizes at the table boundary; it may call out-of-line functions
+//      defined in baseline files (they run baseline code, e.g. luma_row_scalar for row tails)
+//      and use constexpr constants (internal linkage);
+//   4. is compiled with exactly the features cpu_runs() (common/cpu_features.h) checks for its
+//      level, which the file asserts with #error.
+// The isa_symbols test (tests/isa_symbols_check.sh) checks 1 and 2 with nm on every per-ISA
+// object file: no weak or unique symbols (W, V, u) and no external definition but `*_kernels()`.
 #pragma once
 
 #include <cstddef>
@@ -11,7 +31,7 @@
 namespace hashsieve::pdq {
 
 // Rows per strip of a row pass (the AVX2 kernels keep 16 rows in two vectors).
-inline constexpr int kStripRows = 16;
+constexpr int kStripRows = 16;
 
 struct Kernels {
   SimdLevel level;
@@ -40,7 +60,8 @@ struct Kernels {
 const Kernels& scalar_kernels();
 // Null when the build has no AVX2 kernels; does not check the CPU.
 const Kernels* avx2_kernels();
-// The kernels for a resolved level (not kAuto).
+// The best kernels at or below a resolved level (not kAuto): kAvx512 has no kernels of its own
+// and gets the AVX2 ones (see hashsieve/simd.h).
 const Kernels& kernels_for(SimdLevel level);
 
 // The reference's one-dimensional box filter over n samples at `stride` with window w

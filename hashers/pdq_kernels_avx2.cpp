@@ -1,15 +1,21 @@
 // AVX2 PDQ kernels. Lanes are independent rows (box passes) or pixels (luma); each output gets
 // exactly the scalar kernel's float operations in the same order, so results are bit-identical.
+// A per-ISA translation unit: see the rule in hashers/pdq_kernels.h.
 #include <immintrin.h>
 
-#include <algorithm>
+#include <cstring>
 
 #include "hashers/pdq_kernels.h"
 #include "hashers/pdq_luma.h"
 
+#if !defined(__AVX2__) || !defined(__BMI2__) || defined(__AVX512F__)
+#error "compile with exactly the features cpu_runs(SimdLevel::kAvx2) checks (cmake/CompilerFlags.cmake)"
+#endif
+
 namespace hashsieve::pdq {
 namespace {
 
+int min_int(int a, int b) { return a < b ? a : b; }
 
 // ---- luma ----
 
@@ -185,13 +191,13 @@ inline void store_lanes(float* d, int nr, __m256 v0, __m256 v1) {
   alignas(32) float tmp[kStripRows];
   _mm256_store_ps(tmp, v0);
   _mm256_store_ps(tmp + 8, v1);
-  std::copy(tmp, tmp + nr, d);
+  std::memcpy(d, tmp, size_t(nr) * sizeof(float));
 }
 
 void box_rows_transposed_avx2(const float* in, int rows, int cols, int window, const int* keep, int nkeep,
                               float* scratch, float* out, size_t out_stride) {
   for (int r0 = 0; r0 < rows; r0 += kStripRows) {
-    const int nr = std::min(kStripRows, rows - r0);
+    const int nr = min_int(kStripRows, rows - r0);
     const float* rp[kStripRows];
     strip_rows(in, r0, nr, cols, rp);
     rows_to_lanes(rp, cols, scratch);

@@ -59,6 +59,23 @@ size_t scratch_none(int) { return 0; }
 
 }  // namespace
 
+ChannelOrder channel_order(PixelFormat f) {
+  switch (f) {
+    case PixelFormat::kRGB8: return {0, 1, 2, 3};
+    case PixelFormat::kBGR8: return {2, 1, 0, 3};
+    case PixelFormat::kRGBA8: return {0, 1, 2, 4};
+    case PixelFormat::kBGRA8: return {2, 1, 0, 4};
+    case PixelFormat::kGray8: return {0, 0, 0, 1};
+  }
+  return {0, 1, 2, 3};
+}
+
+void luma_row_scalar(const ImageView& image, int y, int x0, int x1, float* out) {
+  const ChannelOrder o = channel_order(image.format);
+  const uint8_t* p = image.data + size_t(y) * image.stride + size_t(x0) * o.bpp;
+  for (int x = x0; x < x1; ++x, p += o.bpp) *out++ = luma_of(p[o.r], p[o.g], p[o.b]);
+}
+
 void box1d_reference(const float* in, float* out, int n, size_t stride, int window) {
   float sum = 0.0f;
   for_each_box_phase(n, window, [&](BoxStep step, int ri, int li, int oi, int count) {
@@ -80,7 +97,7 @@ const Kernels& scalar_kernels() {
 }
 
 const Kernels& kernels_for(SimdLevel level) {
-  if (level == SimdLevel::kAvx2 && avx2_kernels()) return *avx2_kernels();
+  if ((level == SimdLevel::kAvx2 || level == SimdLevel::kAvx512) && avx2_kernels()) return *avx2_kernels();
   return scalar_kernels();
 }
 

@@ -1,4 +1,6 @@
-// Luma conversion shared by the kernels (scalar tails included).
+// Luma conversion shared by the kernels (scalar tails included). channel_order and
+// luma_row_scalar are out of line (pdq_kernels_scalar.cpp) so per-ISA kernels can call them;
+// luma_of is inline and for baseline files only (see the rule in pdq_kernels.h).
 #pragma once
 
 #include <cstdint>
@@ -8,9 +10,9 @@
 namespace hashsieve::pdq {
 
 // The float32 roundings of the reference's coefficients.
-inline constexpr float kLumaR = 0.299f;
-inline constexpr float kLumaG = 0.587f;
-inline constexpr float kLumaB = 0.114f;
+constexpr float kLumaR = 0.299f;
+constexpr float kLumaG = 0.587f;
+constexpr float kLumaB = 0.114f;
 
 inline float luma_of(uint8_t r, uint8_t g, uint8_t b) {
   return (kLumaR * r + kLumaG * g) + kLumaB * b;
@@ -20,22 +22,9 @@ inline float luma_of(uint8_t r, uint8_t g, uint8_t b) {
 struct ChannelOrder {
   int r, g, b, bpp;
 };
-inline ChannelOrder channel_order(PixelFormat f) {
-  switch (f) {
-    case PixelFormat::kRGB8: return {0, 1, 2, 3};
-    case PixelFormat::kBGR8: return {2, 1, 0, 3};
-    case PixelFormat::kRGBA8: return {0, 1, 2, 4};
-    case PixelFormat::kBGRA8: return {2, 1, 0, 4};
-    case PixelFormat::kGray8: return {0, 0, 0, 1};
-  }
-  return {0, 1, 2, 3};
-}
+ChannelOrder channel_order(PixelFormat f);
 
 // Luma of pixels [x0, x1) of row y into out[0 .. x1-x0).
-inline void luma_row_scalar(const ImageView& image, int y, int x0, int x1, float* out) {
-  const ChannelOrder o = channel_order(image.format);
-  const uint8_t* p = image.data + size_t(y) * image.stride + size_t(x0) * o.bpp;
-  for (int x = x0; x < x1; ++x, p += o.bpp) *out++ = luma_of(p[o.r], p[o.g], p[o.b]);
-}
+void luma_row_scalar(const ImageView& image, int y, int x0, int x1, float* out);
 
 }  // namespace hashsieve::pdq

@@ -16,7 +16,8 @@ namespace {
 
 class HashIndexImpl final : public HashIndex {
  public:
-  HashIndexImpl(EntrySnapshot snap, const IndexOptions& o) : snap_(std::move(snap)), kind_(o.kind) {
+  HashIndexImpl(EntrySnapshot snap, const IndexOptions& o, const detail::HammingKernels& kernels)
+      : snap_(std::move(snap)), kind_(o.kind), kernels_(&kernels) {
     snap_.entry_ids.shrink_to_fit();  // the generation lives long; give back the growth slack
     n_ = snap_.hashes.size();
     if (kind_ == IndexKind::kMultiIndex && n_ >= o.min_entries_for_tables) {
@@ -34,6 +35,7 @@ class HashIndexImpl final : public HashIndex {
   Result<std::vector<Match>> search(const Hash256* queries, size_t n, const SearchOptions& o) const override;
 
   IndexKind kind() const noexcept override { return kind_; }
+  SimdLevel simd_level() const noexcept override { return kernels_->level; }
   size_t size() const noexcept override { return n_; }
   const std::vector<SnapshotList>& lists() const noexcept override { return snap_.lists; }
   size_t list_of(uint32_t entry) const noexcept override {
@@ -57,6 +59,7 @@ class HashIndexImpl final : public HashIndex {
   const Hash256* hashes_ = nullptr;
   size_t n_ = 0;
   IndexKind kind_;
+  const detail::HammingKernels* kernels_;
   std::optional<detail::MultiIndex> mih_;
 };
 
@@ -105,7 +108,7 @@ Result<std::vector<Match>> HashIndexImpl::search(const Hash256* queries, size_t 
   if (!flat_ids.empty()) {
     std::vector<Hash256> fq(flat_ids.size());
     for (size_t i = 0; i < flat_ids.size(); ++i) fq[i] = queries[flat_ids[i]];
-    detail::flat_search(hashes_, ne, fq.data(), flat_ids.data(), uint32_t(fq.size()), rmax,
+    detail::flat_search(*kernels_, hashes_, ne, fq.data(), flat_ids.data(), uint32_t(fq.size()), rmax,
                         o.constant_time, o.parallel, &out);
   }
 
@@ -144,7 +147,10 @@ Result<std::unique_ptr<HashIndex>> HashIndex::Build(EntrySnapshot snapshot, cons
     sum += l.count;
   }
   if (sum != snapshot.hashes.size()) return Status(StatusCode::kInvalidArgument, "snapshot list counts do not add up");
-  return std::unique_ptr<HashIndex>(new HashIndexImpl(std::move(snapshot), options));
+  auto level = resolve_simd_level(options.simd);
+  if (!level.ok()) return level.status();
+  return std::unique_ptr<HashIndex>(
+      new HashIndexImpl(std::move(snapshot), options, detail::hamming_kernels_for(*level)));
 }
 
 }  // namespace hashsieve

@@ -9,6 +9,4 @@ void set_allow_fallback(HashIndex* index, bool allow);
 // true: indexes built from now on store 4-byte ordinals even below 2^24 entries (the layout
 // lists beyond 16.7M entries use), so tests cover both layouts.
 void force_wide_ordinals(bool wide);
-// true: the flat scan uses the scalar POPCNT kernel even where AVX-512 VPOPCNTDQ is available.
-void force_scalar_popcount(bool scalar);
 }  // namespace hashsieve::detail

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "hashsieve/entry_snapshot.h"
+#include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
+#include "hashsieve/simd.h"
 #include "hashsieve/status.h"
 
 namespace hashsieve {
@@ -24,6 +26,10 @@ struct IndexOptions {
   // Below this many entries kMultiIndex keeps no tables (96 MiB of offsets would not pay off:
   // a scan of a small list is cheaper than the probes) and scans instead.
   size_t min_entries_for_tables = 1 << 16;
+  // The Hamming kernels of the flat scan (the fallback, kFlat and constant-time searches): kAuto
+  // takes HASHSIEVE_SIMD when set, else the best the CPU runs; a level the CPU cannot run makes
+  // Build fail. See simd.h for what each level runs.
+  SimdLevel simd = SimdLevel::kAuto;
 };
 
 struct SearchOptions {
@@ -48,7 +54,7 @@ struct Match {
 };
 
 // Immutable after Build: all const methods are safe to call from many threads at once.
-class HashIndex {
+class HASHSIEVE_API HashIndex {
  public:
   static Result<std::unique_ptr<HashIndex>> Build(EntrySnapshot snapshot, const IndexOptions& options = {});
   virtual ~HashIndex() = default;
@@ -58,6 +64,8 @@ class HashIndex {
                                             const SearchOptions& options = {}) const = 0;
 
   virtual IndexKind kind() const noexcept = 0;
+  // The level of the Hamming kernels this index runs (kScalar or kAvx512).
+  virtual SimdLevel simd_level() const noexcept = 0;
   virtual size_t size() const noexcept = 0;
   virtual const std::vector<SnapshotList>& lists() const noexcept = 0;
   // The list holding an entry (index into lists()).

@@ -1,6 +1,13 @@
-// Flat scan, constant-time scan and multi-index hashing against a brute-force oracle.
+// Flat scan, constant-time scan and multi-index hashing against a brute-force oracle, at every
+// SIMD level this CPU runs; each Hamming kernel against the scalar one.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <optional>
+#include <string>
+
+#include "engine/index_generation.h"
+#include "index/flat_scan_kernels.h"
 #include "index/index_testing.h"
 #include "index_test_util.h"
 
@@ -38,18 +45,32 @@ Data clustered_data(size_t n, size_t centres, size_t nq, uint64_t seed) {
   return d;
 }
 
-std::unique_ptr<HashIndex> build(const std::vector<Hash256>& e, IndexKind kind, bool fallback) {
-  auto r = HashIndex::Build(make_snapshot(e, 3), IndexOptions{kind, true, 0});
+// The levels this CPU runs, and the Hamming kernels each one gets.
+std::vector<SimdLevel> levels_to_test() {
+  std::vector<SimdLevel> out;
+  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512})
+    if (simd_level_available(l)) out.push_back(l);
+  return out;
+}
+
+SimdLevel kernel_level(SimdLevel level) { return level == SimdLevel::kAvx512 ? level : SimdLevel::kScalar; }
+
+std::unique_ptr<HashIndex> build(const std::vector<Hash256>& e, IndexKind kind, bool fallback,
+                                 SimdLevel level = SimdLevel::kAuto) {
+  auto r = HashIndex::Build(make_snapshot(e, 3), IndexOptions{kind, true, 0, level});
   EXPECT_TRUE(r.ok()) << r.status().to_string();
   std::unique_ptr<HashIndex> idx = std::move(r).value();
   detail::set_allow_fallback(idx.get(), fallback);
+  if (level != SimdLevel::kAuto) {
+    EXPECT_EQ(idx->simd_level(), kernel_level(level));
+  }
   return idx;
 }
 
-void check_all(const Data& d, const std::vector<int>& radii) {
-  auto flat = build(d.entries, IndexKind::kFlat, true);
-  auto mih = build(d.entries, IndexKind::kMultiIndex, false);
-  auto mih_auto = build(d.entries, IndexKind::kMultiIndex, true);
+void check_all(const Data& d, const std::vector<int>& radii, SimdLevel level = SimdLevel::kAuto) {
+  auto flat = build(d.entries, IndexKind::kFlat, true, level);
+  auto mih = build(d.entries, IndexKind::kMultiIndex, false, level);
+  auto mih_auto = build(d.entries, IndexKind::kMultiIndex, true, level);
   for (int r : radii) {
     auto want = brute_force(d.entries, d.queries, r);
     SearchOptions o;
@@ -77,28 +98,134 @@ std::vector<int> all_radii() {
   return r;
 }
 
-TEST(IndexParity, UniformAllRadii) { check_all(uniform_data(3000, 24, 1), all_radii()); }
+// The flat and constant-time scans run the level's Hamming kernels; the multi-index's own
+// candidate checks do not depend on the level.
+class IndexParityAtLevel : public ::testing::TestWithParam<SimdLevel> {};
 
-TEST(IndexParity, ClusteredAllRadii) { check_all(clustered_data(3000, 5, 24, 2), all_radii()); }
+TEST_P(IndexParityAtLevel, UniformAllRadii) { check_all(uniform_data(3000, 24, 1), all_radii(), GetParam()); }
+
+TEST_P(IndexParityAtLevel, ClusteredAllRadii) {
+  check_all(clustered_data(3000, 5, 24, 2), all_radii(), GetParam());
+  check_all(clustered_data(3001, 5, 19, 11), {0, 8, 31, 32, 64, 256}, GetParam());
+}
+
+// Sizes around the kernels' 8-entry groups, 256-entry calls and 2048-entry blocks.
+TEST_P(IndexParityAtLevel, OddSizes) {
+  for (size_t n : {1, 7, 8, 9, 15, 16, 17, 255, 256, 257, 2047, 2048, 2049})
+    check_all(uniform_data(n, 11, 12 + n), {0, 31, 128, 256}, GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Levels, IndexParityAtLevel, ::testing::ValuesIn(levels_to_test()),
+                         [](const auto& info) { return std::string(simd_level_name(info.param)); });
+
+// Every kernel table against the scalar one, hit for hit, on ranges that start and end anywhere,
+// 1..8 queries (near copies of entries, so there are hits at small radii too) and radii 0..256.
+TEST(HammingKernels, AgreeWithScalarOracle) {
+  std::mt19937_64 rng(21);
+  std::vector<Hash256> entries;
+  for (int i = 0; i < 700; ++i) entries.push_back(random_hash(rng));
+  const auto* e = entries.front().words.data();
+  const detail::HammingKernels& oracle = detail::scalar_hamming_kernels();
+  for (SimdLevel level : levels_to_test()) {
+    const detail::HammingKernels& k = detail::hamming_kernels_for(level);
+    ASSERT_EQ(k.level, kernel_level(level));
+    for (int iter = 0; iter < 300; ++iter) {
+      const uint32_t nq = 1 + uint32_t(rng() % detail::kScanQueries);
+      const uint32_t begin = uint32_t(rng() % 300), end = begin + uint32_t(rng() % 400);
+      const int radius = iter % 4 == 0 ? int(rng() % 257) : int(rng() % 80);
+      std::vector<Hash256> q;
+      std::vector<uint32_t> ids;
+      for (uint32_t j = 0; j < nq; ++j) {
+        q.push_back(j % 2 ? random_hash(rng) : noisy(entries[rng() % entries.size()], int(rng() % 60), rng));
+        ids.push_back(uint32_t(rng() % 1000));
+      }
+      for (bool ct : {false, true}) {
+        auto run = [&](const detail::HammingKernels& kk) {
+          std::vector<detail::HammingHit> hits(size_t(nq) * (end - begin) + 1);
+          auto fn = ct ? kk.scan_constant_time : kk.scan;
+          hits.resize(fn(e, begin, end, q.front().words.data(), ids.data(), nq, radius, hits.data()));
+          std::vector<Match> out;
+          for (const auto& h : hits) out.push_back(Match{h.query, h.entry, h.distance});
+          return out;
+        };
+        const std::vector<Match> want = run(oracle), got = run(k);
+        ASSERT_EQ(got, want) << simd_level_name(level) << " constant_time " << ct << " [" << begin << ", " << end
+                             << ") nq " << nq << " radius " << radius;
+        size_t expected = 0;  // the oracle itself, against hamming_distance
+        for (uint32_t i = begin; i < end; ++i)
+          for (uint32_t j = 0; j < nq; ++j) expected += hamming_distance(entries[i], q[j]) <= radius;
+        ASSERT_EQ(want.size(), expected);
+      }
+    }
+  }
+}
+
+// Sets an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (old_) setenv(name_, old_->c_str(), 1);
+    else unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+TEST(IndexSimd, AutoTakesTheEnvironmentThenTheBestLevel) {
+  std::vector<Hash256> e = uniform_data(100, 0, 30).entries;
+  {
+    ScopedEnv env("HASHSIEVE_SIMD", "scalar");
+    auto idx = HashIndex::Build(make_snapshot(e), IndexOptions{IndexKind::kFlat});
+    ASSERT_TRUE(idx.ok());
+    EXPECT_EQ((*idx)->simd_level(), SimdLevel::kScalar);
+  }
+  {
+    ScopedEnv env("HASHSIEVE_SIMD", "sse9");
+    auto idx = HashIndex::Build(make_snapshot(e), IndexOptions{IndexKind::kFlat});
+    ASSERT_FALSE(idx.ok());
+    EXPECT_EQ(idx.status().code(), StatusCode::kInvalidArgument);
+  }
+  ScopedEnv env("HASHSIEVE_SIMD", "");
+  auto idx = HashIndex::Build(make_snapshot(e), IndexOptions{IndexKind::kFlat});
+  ASSERT_TRUE(idx.ok());
+  EXPECT_EQ((*idx)->simd_level(),
+            simd_level_available(SimdLevel::kAvx512) ? SimdLevel::kAvx512 : SimdLevel::kScalar);
+}
+
+TEST(IndexSimd, UnavailableLevelIsAnErrorNotADowngrade) {
+  std::vector<Hash256> e = uniform_data(10, 0, 31).entries;
+  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512}) {
+    auto idx = HashIndex::Build(make_snapshot(e), IndexOptions{IndexKind::kFlat, true, 0, l});
+    ASSERT_EQ(idx.ok(), simd_level_available(l)) << simd_level_name(l);
+    if (!idx.ok()) {
+      EXPECT_EQ(idx.status().code(), StatusCode::kUnsupported);
+    }
+  }
+}
+
+// The scan's level (`--simd`) reaches the index of every generation it builds.
+TEST(IndexSimd, ScanOptionsReachTheIndex) {
+  std::vector<Hash256> e = uniform_data(50, 0, 32).entries;
+  for (SimdLevel level : levels_to_test()) {
+    ScanOptions so;
+    so.simd = level;
+    auto gen = build_generation(make_snapshot(e), so, 1);
+    ASSERT_TRUE(gen.ok()) << gen.status().to_string();
+    EXPECT_EQ((*gen)->index->simd_level(), kernel_level(level)) << simd_level_name(level);
+  }
+}
 
 TEST(IndexParity, WideOrdinals) {
   detail::force_wide_ordinals(true);
   check_all(uniform_data(3000, 24, 8), {0, 8, 31, 32, 64});
   check_all(clustered_data(3000, 5, 24, 9), {0, 8, 31, 32, 64});
   detail::force_wide_ordinals(false);
-}
-
-// The flat and constant-time scans above use the AVX-512 kernel where the CPU has it; these
-// repeat them with the scalar kernel forced (on other CPUs both runs cover the scalar kernel).
-TEST(IndexParity, ScalarPopcountKernel) {
-  detail::force_scalar_popcount(true);
-  check_all(uniform_data(3001, 21, 10), all_radii());
-  check_all(clustered_data(3001, 5, 19, 11), {0, 8, 31, 32, 64, 256});
-  detail::force_scalar_popcount(false);
-}
-
-TEST(IndexParity, Avx512KernelOddSizes) {
-  for (size_t n : {1, 7, 8, 9, 15, 16, 17, 2047, 2048, 2049}) check_all(uniform_data(n, 11, 12 + n), {0, 31, 128, 256});
 }
 
 TEST(IndexParity, EmptyIndex) { check_all(uniform_data(0, 8, 3), {0, 31, 128}); }

@@ -1,19 +1,26 @@
 // Each SIMD kernel against the scalar oracle, bit for bit, on random sizes 1..600 per side.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <vector>
 
 #include "hashers/pdq_box_phases.h"
 #include "hashers/pdq_kernels.h"
+#include "hashsieve/pdq.h"
 
 namespace hashsieve::pdq {
 namespace {
 
+// The distinct SIMD kernel tables of every level this CPU runs (kAvx512 runs the AVX2 ones).
 std::vector<const Kernels*> simd_kernels() {
   std::vector<const Kernels*> out;
-  if (simd_level_available(SimdLevel::kAvx2)) out.push_back(avx2_kernels());
+  for (SimdLevel l : {SimdLevel::kAvx2, SimdLevel::kAvx512}) {
+    if (!simd_level_available(l)) continue;
+    const Kernels* k = &kernels_for(l);
+    if (k != &scalar_kernels() && std::find(out.begin(), out.end(), k) == out.end()) out.push_back(k);
+  }
   return out;
 }
 
@@ -147,6 +154,47 @@ TEST(PdqKernels, DecimationIndicesSampleCellCentres) {
   decimation_indices(4000, idx);
   EXPECT_EQ(idx[0], 31);   // floor(0.5 * 4000 / 64)
   EXPECT_EQ(idx[63], 3968);
+}
+
+}  // namespace
+}  // namespace hashsieve::pdq
+
+namespace hashsieve::pdq {
+namespace {
+
+// A level is a ceiling: the hasher runs its best kernels at or below it and says which.
+TEST(PdqSimdLevels, EachLevelRunsTheBestKernelsAtOrBelowIt) {
+  EXPECT_EQ(kernels_for(SimdLevel::kScalar).level, SimdLevel::kScalar);
+  EXPECT_EQ(kernels_for(SimdLevel::kAvx2).level, SimdLevel::kAvx2);
+  EXPECT_EQ(kernels_for(SimdLevel::kAvx512).level, SimdLevel::kAvx2);
+  for (SimdLevel l : {SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512}) {
+    auto h = PdqHasher::Create({PdqFlavor::kFullRes, l});
+    ASSERT_EQ(h.ok(), simd_level_available(l)) << simd_level_name(l);
+    if (!h.ok()) {
+      EXPECT_EQ(h.status().code(), StatusCode::kUnsupported);
+      continue;
+    }
+    EXPECT_EQ(h->simd_level(), kernels_for(l).level) << simd_level_name(l);
+  }
+}
+
+TEST(PdqSimdLevels, NamesRoundTripAndWiderLevelsNeedTheNarrowerOnes) {
+  for (SimdLevel l : {SimdLevel::kAuto, SimdLevel::kScalar, SimdLevel::kAvx2, SimdLevel::kAvx512}) {
+    auto parsed = parse_simd_level(simd_level_name(l));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, l);
+  }
+  EXPECT_FALSE(parse_simd_level("avx512f").ok());
+  if (simd_level_available(SimdLevel::kAvx512)) {
+    EXPECT_TRUE(simd_level_available(SimdLevel::kAvx2));
+  }
+  auto best = resolve_simd_level(SimdLevel::kAuto);
+  if (!std::getenv("HASHSIEVE_SIMD") && best.ok()) {
+    SimdLevel want = simd_level_available(SimdLevel::kAvx512) ? SimdLevel::kAvx512
+                     : simd_level_available(SimdLevel::kAvx2) ? SimdLevel::kAvx2
+                                                              : SimdLevel::kScalar;
+    EXPECT_EQ(*best, want);
+  }
 }
 
 }  // namespace
