@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Configures and builds hashsieve (Release) into ${BUILD_DIR:-build}.
+# Configures and builds hashsieve (Release unless the arguments, passed to CMake, say otherwise)
+# into ${BUILD_DIR:-build}.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$root/build}
