@@ -47,7 +47,8 @@ const char* dihedral_name(Dihedral d) noexcept {
   return (i >= 0 && i < kDihedralCount) ? kNames[i] : "unknown";
 }
 
-struct PdqHasher::Impl {
+// Hidden: a nested class of an exported class would otherwise be exported with it.
+struct [[gnu::visibility("hidden")]] PdqHasher::Impl {
   PdqOptions options;
   const pdq::Kernels* kernels = nullptr;
   pdq::FloatBuffer luma;  // whole-image luma, only for the cli512 squash and 64x64 inputs
