@@ -1,7 +1,8 @@
 // Writers for `list export`: CSV (re-importable as the `csv` format) and JSONL.
 #include "hashsieve/list_formats.h"
 #include "common/text_escape.h"
-#include "index/json_mini.h"
+#include "common/api_guard.h"
+#include "index/list_metadata.h"
 
 namespace hashsieve {
 namespace {
@@ -38,9 +39,10 @@ void append_entry_jsonl(const ListEntry& e, std::string* out) {
   out->append(",\"state\":\"");
   out->append(state_name(e.state));
   out->append("\",\"metadata\":");
-  // Metadata is JSON text when it parses; anything else is carried as a string.
+  // Metadata is JSON text when it parses (on one line); anything else is carried as a string.
   if (e.metadata.empty()) out->append("null");
-  else if (json::parse(e.metadata).ok()) out->append(e.metadata);
+  else if (e.metadata.find_first_of("\r\n") == std::string::npos && lists::Meta::accept(e.metadata))
+    out->append(e.metadata);
   else append_json_string(e.metadata, out);
   out->append("}\n");
 }
