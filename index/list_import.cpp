@@ -76,8 +76,9 @@ class ImportSink final : public ListSink {
                                         "' was given earlier in this input with another hash; this row replaces it"});
       }
     }
+    bytes_ += sizeof(ListEntry) + e.entry_id.size() + e.metadata.size();
     rows_.push_back(std::move(e));
-    if (rows_.size() >= std::max<size_t>(options_.batch_rows, 1)) return flush();
+    if (rows_.size() >= std::max<size_t>(options_.batch_rows, 1) || bytes_ >= options_.batch_bytes) return flush();
     return Status::Ok();
   }
   void error(RowError&& e) override {
@@ -88,6 +89,7 @@ class ImportSink final : public ListSink {
     if (rows_.empty()) return Status::Ok();
     auto st = store_.import_batch(list_, rows_);
     rows_.clear();
+    bytes_ = 0;
     if (!st.ok()) return st.status();
     report_->stats += *st;
     ++report_->batches;
@@ -101,6 +103,7 @@ class ImportSink final : public ListSink {
   ImportReport* report_;
   std::string file_;
   std::vector<ListEntry> rows_;
+  size_t bytes_ = 0;
   SeenIds seen_;
 };
 

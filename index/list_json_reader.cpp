@@ -13,74 +13,69 @@
 namespace hashsieve::lists {
 namespace {
 
-// The byte stream under the parser: counts lines, and cuts the input short (so the parser stops)
-// when one token (a string, a number, a run of white space) grows over kMaxRecordBytes, which
-// the parser would otherwise buffer whole.
+// The byte stream under the parser: counts lines (lazily, a block at a time), and cuts the input
+// short (so the parser stops) when more than kMaxRecordBytes pass between two parser events: one
+// token (a string, a number, a run of white space) that long, which the parser would otherwise
+// buffer whole.
 class JsonInput {
  public:
   explicit JsonInput(ByteSource& src) : src_(src) {}
 
   bool at_end() {
-    if (i_ < view_.size()) return stopped_;
+    if (i_ < view_.size()) {
+      if (base_ + i_ - event_at_ > kMaxRecordBytes) stopped_ = overlong_ = true;
+      return stopped_;
+    }
     if (stopped_ || !refill()) return true;
     return false;
   }
   char peek() const { return view_[i_]; }
-  void advance() {
-    char c = view_[i_++];
-    ++offset_;
-    if (c == '\n') { ++line_; last_was_newline_ = true; } else { last_was_newline_ = false; }
-    if (in_string_) {
-      if (escape_) escape_ = false;
-      else if (c == '\\') escape_ = true;
-      else if (c == '"') in_string_ = false;
-      if (++run_ > kMaxRecordBytes) stopped_ = overlong_ = true;
-      return;
-    }
-    if (c == '"') in_string_ = true;
-    if (c == '{' || c == '}' || c == '[' || c == ']' || c == ',' || c == ':') run_ = 0;
-    else if (++run_ > kMaxRecordBytes) stopped_ = overlong_ = true;
-  }
+  void advance() { ++i_; }
+  // The parser reported something: the current token ended.
+  void event() { event_at_ = base_ + i_; }
   // Past white space; false at the end of the input.
   bool skip_space() {
     while (!at_end()) {
       char c = peek();
       if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return true;
       advance();
+      event();
     }
     return false;
   }
   // Drops the rest of the current line (after an error in JSONL input), without holding it.
   void skip_line() {
     stopped_ = overlong_ = false;
-    reset_token_state();
     while (true) {
-      if (i_ >= view_.size() && !refill()) return;
+      if (i_ >= view_.size() && !refill()) break;
       const char* at = view_.data() + i_;
       if (const void* nl = std::memchr(at, '\n', view_.size() - i_)) {
-        size_t n = size_t(static_cast<const char*>(nl) - at) + 1;
-        i_ += n;
-        offset_ += n;
-        ++line_;
-        last_was_newline_ = true;
-        return;
+        i_ += size_t(static_cast<const char*>(nl) - at) + 1;
+        break;
       }
-      offset_ += view_.size() - i_;
       i_ = view_.size();
     }
+    event();
   }
-  void reset_token_state() { in_string_ = escape_ = false; run_ = 0; }
-  uint64_t line() const { return line_; }
-  uint64_t offset() const { return offset_; }
+  // The line of the next byte.
+  uint64_t line() {
+    line_ += uint64_t(std::count(view_.data() + counted_, view_.data() + i_, '\n'));
+    counted_ = i_;
+    return line_;
+  }
   bool overlong() const { return overlong_; }
-  bool at_line_start() const { return offset_ == 0 || last_was_newline_; }
+  uint64_t offset() const { return base_ + i_; }
+  bool at_line_start() const { return base_ + i_ == 0 || (i_ > 0 && view_[i_ - 1] == '\n') || (i_ == 0 && last_newline_); }
   const Status& io_status() const { return io_; }
 
  private:
   bool refill() {
+    line();
+    last_newline_ = !view_.empty() && view_.back() == '\n';
+    base_ += view_.size();
     src_.consume(view_.size());
     view_ = {};
-    i_ = 0;
+    i_ = counted_ = 0;
     auto m = src_.more();
     if (!m.ok()) { io_ = m.status(); stopped_ = true; return false; }
     view_ = src_.data();
@@ -88,9 +83,9 @@ class JsonInput {
   }
   ByteSource& src_;
   std::string_view view_;
-  size_t i_ = 0;
-  uint64_t line_ = 1, offset_ = 0, run_ = 0;
-  bool in_string_ = false, escape_ = false, stopped_ = false, overlong_ = false, last_was_newline_ = false;
+  size_t i_ = 0, counted_ = 0;
+  uint64_t base_ = 0, line_ = 1, event_at_ = 0;
+  bool stopped_ = false, overlong_ = false, last_newline_ = false;
   Status io_;
 };
 
@@ -190,7 +185,6 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
       uint64_t start_line = in_.line();
       bool at_line_start = in_.at_line_start();
       parse_error_.clear();
-      in_.reset_token_state();
       nlohmann::json_sax<Meta>* sax = this;
       bool ok = Meta::sax_parse(JsonIter{&in_}, JsonIter{}, sax, nlohmann::detail::input_format_t::json,
                                 /*strict=*/false);
@@ -232,6 +226,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   void bad(uint64_t line, const std::string& why) { sink_->error(RowError{file_, line, why}); }
 
   bool value(Meta v) {
+    in_.event();
     if (in_dom()) {
       builder()->add(std::move(v), in_.offset());
     } else if (!frames_.empty() && frames_.back() == Frame::kIgnore) {
@@ -253,6 +248,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   bool binary(binary_t&) override { return value(nullptr); }
 
   bool start_object(std::size_t) override {
+    in_.event();
     if (frames_.empty() || frames_.back() == Frame::kTopArray) {
       frames_.push_back(Frame::kTop);
       page_.begin(in_.line(), in_.offset());
@@ -269,10 +265,12 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     return true;
   }
   bool key(string_t& k) override {
+    in_.event();
     if (in_dom()) builder()->key = k;
     return true;
   }
   bool end_object() override {
+    in_.event();
     Frame f = frames_.back();
     frames_.pop_back();
     if (f == Frame::kInner) {
@@ -285,6 +283,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     return true;
   }
   bool start_array(std::size_t) override {
+    in_.event();
     if (frames_.empty() || frames_.back() == Frame::kTopArray) {
       frames_.push_back(Frame::kTopArray);
     } else if (frames_.back() == Frame::kTop && page_.stack.size() == 1 &&
@@ -302,6 +301,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     return true;
   }
   bool end_array() override {
+    in_.event();
     Frame f = frames_.back();
     frames_.pop_back();
     if (f == Frame::kInner)

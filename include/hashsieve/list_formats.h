@@ -90,11 +90,12 @@ struct ListRows {
 HASHSIEVE_API Result<ListRows> read_list(ListReader& reader);
 
 struct ImportOptions {
-  size_t batch_rows = 100000;  // rows per atomic store batch
+  size_t batch_rows = 100000;     // rows per atomic store batch, at most
+  size_t batch_bytes = 16 << 20;  // ... and their ids and metadata, at most (bounds the memory of a batch)
   size_t max_errors = 100;     // row errors kept in the report; the rest are only counted
 };
 
-// Reads a whole input into a list, one atomic store batch per `batch_rows` good rows.
+// Reads a whole input into a list, in atomic store batches of up to `batch_rows` good rows.
 struct ImportReport {
   ImportStats stats;
   uint64_t batches = 0;
