@@ -1,12 +1,14 @@
 #include "engine/scan_report.h"
 
 #include "common/text_escape.h"
+#include "hashsieve/list_formats.h"
 
 namespace hashsieve {
 namespace {
 
 struct Fields {
   std::string outcome, list, entry_id, distance, transform, quality, generation, canonical, pdq, error;
+  std::string metadata;  // the matched entry's, as stored
 };
 
 std::string jsonl_line(const std::string& path, const Fields& f) {
@@ -14,6 +16,10 @@ std::string jsonl_line(const std::string& path, const Fields& f) {
   if (!f.list.empty()) {
     s += ",\"list\":" + json_quote(f.list) + ",\"entry_id\":" + json_quote(f.entry_id) + ",\"distance\":" +
          f.distance + ",\"transform\":\"" + f.transform + "\"";
+    if (!f.metadata.empty()) {
+      s += ",\"metadata\":";
+      append_metadata_json(f.metadata, &s);
+    }
   }
   if (!f.quality.empty()) s += ",\"quality\":" + f.quality;
   if (!f.generation.empty()) s += ",\"generation\":" + f.generation;
@@ -26,14 +32,14 @@ std::string jsonl_line(const std::string& path, const Fields& f) {
 std::string csv_line(const std::string& path, const Fields& f) {
   return csv_field(path) + "," + f.outcome + "," + csv_field(f.list) + "," + csv_field(f.entry_id) + "," +
          f.distance + "," + f.transform + "," + f.quality + "," + f.generation + "," + f.canonical + "," + f.pdq +
-         "," + csv_field(f.error) + "\n";
+         "," + csv_field(f.error) + "," + csv_field(f.metadata) + "\n";
 }
 
 }  // namespace
 
 std::string scan_report_header(const ReportOptions& options) {
   if (options.format != ReportFormat::kCsv) return "";
-  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error\n";
+  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error,metadata\n";
 }
 
 std::string format_scan_result(const ScanResult& r, const ReportOptions& options) {
@@ -60,6 +66,7 @@ std::string format_scan_result(const ScanResult& r, const ReportOptions& options
     f.entry_id = m.entry_id;
     f.distance = std::to_string(m.distance);
     f.transform = dihedral_name(m.transform);
+    f.metadata = m.metadata;
     out += line(f);
   }
   return out;

@@ -13,6 +13,14 @@ const char* state_name(EntryState s) { return s == EntryState::kActive ? "active
 
 void append_json_string(std::string_view s, std::string* out) { out->append(json_quote(s)); }
 
+void append_metadata_json(std::string_view metadata, std::string* out) {
+  // Metadata is JSON text when it parses (on one line); anything else is carried as a string.
+  if (metadata.empty()) out->append("null");
+  else if (metadata.find_first_of("\r\n") == std::string_view::npos && lists::Meta::accept(metadata))
+    out->append(metadata);
+  else append_json_string(metadata, out);
+}
+
 std::string entry_csv_header() { return "hash,entry_id,quality,state,metadata\n"; }
 
 void append_entry_csv(const ListEntry& e, std::string* out) {
@@ -39,11 +47,7 @@ void append_entry_jsonl(const ListEntry& e, std::string* out) {
   out->append(",\"state\":\"");
   out->append(state_name(e.state));
   out->append("\",\"metadata\":");
-  // Metadata is JSON text when it parses (on one line); anything else is carried as a string.
-  if (e.metadata.empty()) out->append("null");
-  else if (e.metadata.find_first_of("\r\n") == std::string::npos && lists::Meta::accept(e.metadata))
-    out->append(e.metadata);
-  else append_json_string(e.metadata, out);
+  append_metadata_json(e.metadata, out);
   out->append("}\n");
 }
 

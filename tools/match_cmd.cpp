@@ -56,6 +56,10 @@ class Matcher {
         out += ",\"entry_id\":";
         append_json_string(index_.entry_id(m.entry), &out);
         out += ",\"distance\":" + std::to_string(m.distance);
+        if (std::string_view meta = index_.metadata(m.entry); !meta.empty()) {
+          out += ",\"metadata\":";
+          append_metadata_json(meta, &out);
+        }
         if (!trailing_[m.query].empty()) {
           out += ",\"input\":";
           append_json_string(trailing_[m.query], &out);

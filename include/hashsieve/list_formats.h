@@ -129,6 +129,10 @@ HASHSIEVE_API std::string entry_csv_header();
 HASHSIEVE_API void append_entry_csv(const ListEntry& e, std::string* out);
 HASHSIEVE_API void append_entry_jsonl(const ListEntry& e, std::string* out);
 
+// An entry's metadata as a JSON value: the stored text when it is JSON on one line, else a
+// JSON string holding it ("null" when empty).
+HASHSIEVE_API void append_metadata_json(std::string_view metadata, std::string* out);
+
 // JSON string literal (with quotes) for `s`.
 HASHSIEVE_API void append_json_string(std::string_view s, std::string* out);
 
