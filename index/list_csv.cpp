@@ -34,7 +34,7 @@ int CsvReader::parse(std::string_view s, bool at_end, size_t* used, uint64_t* ne
     if (c == '"' && at_field_start) { quoted = true; at_field_start = false; continue; }
     if (c == ',') { close_field(); field_start = scratch_.size(); at_field_start = true; continue; }
     if (c == '\n') {
-      if (!scratch_.empty() && scratch_.size() > field_start && scratch_.back() == '\r') scratch_.pop_back();
+      if (i > 0 && s[i - 1] == '\r' && scratch_.size() > field_start) scratch_.pop_back();  // CRLF, not a quoted CR
       close_field();
       *used = i + 1;
       return 1;
@@ -44,7 +44,7 @@ int CsvReader::parse(std::string_view s, bool at_end, size_t* used, uint64_t* ne
   }
   if (!at_end) return 0;
   if (quoted) return -1;
-  if (scratch_.size() > field_start && scratch_.back() == '\r') scratch_.pop_back();
+  if (!s.empty() && s.back() == '\r' && scratch_.size() > field_start) scratch_.pop_back();
   close_field();
   *used = s.size();
   return 1;

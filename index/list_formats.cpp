@@ -16,12 +16,37 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+namespace {
+
+bool valid_utf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    unsigned char c = uint8_t(s[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1f : n == 3 ? c & 0x0f : c & 0x07;
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char d = uint8_t(s[i + k]);
+      if ((d >> 6) != 0x2) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    // No overlong forms, surrogates or code points past U+10FFFF.
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+        (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string entry_id_problem(std::string_view id) {
   if (id.empty()) return "entry id is empty";
   if (id.size() > kMaxEntryIdLength) return "entry id longer than 255 bytes";
   if (trim(id).size() != id.size()) return "entry id has surrounding white space";
   for (unsigned char c : id)
     if (c < 0x20 || c == 0x7f) return "entry id has a control character";
+  if (!valid_utf8(id)) return "entry id is not valid UTF-8";
   return "";
 }
 

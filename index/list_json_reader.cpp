@@ -414,7 +414,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     if (!(no_hash && e->state == EntryState::kWithdrawn) && !take_hash(str(rec, "hash"), "hash", e, why)) return false;
     e->entry_id = str(rec, "entry_id");
     if (!quality(rec, e, why)) return false;
-    if (auto m = rec.find("metadata"); m != rec.end()) e->metadata = m->is_string() ? m->get<std::string>() : meta_text(*m);
+    if (auto m = rec.find("metadata"); m != rec.end()) e->metadata = meta_text(*m);
     return true;
   }
 

@@ -10,7 +10,8 @@ std::string meta_text(const Meta& m) {
 std::string normalize_metadata(std::string_view text) {
   if (text.empty()) return "";
   Meta m = Meta::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (m.is_discarded()) return std::string(text);
+  // Text that is not JSON is kept as a JSON string, so stored metadata is always JSON.
+  if (m.is_discarded()) return meta_text(Meta(std::string(text)));
   return meta_text(m);
 }
 

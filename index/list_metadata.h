@@ -15,7 +15,8 @@ using Meta = nlohmann::ordered_json;
 // Compact text; "" for null or an empty object. Invalid UTF-8 becomes U+FFFD.
 std::string meta_text(const Meta& m);
 
-// Valid JSON text becomes its compact form; anything else is kept as it is.
+// Valid JSON text becomes its compact form; anything else becomes a JSON string holding it
+// (invalid UTF-8 as U+FFFD). Stable: normalising the result gives it back.
 std::string normalize_metadata(std::string_view text);
 
 // Space-separated labels as a JSON array of strings (empty labels dropped).

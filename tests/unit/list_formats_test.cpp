@@ -182,7 +182,7 @@ TEST(ListFormats, ExportRoundTripsThroughCsvAndJsonl) {
   c.has_hash = true;
   c.hash = *parse_hex(kH2);
   c.state = EntryState::kWithdrawn;
-  c.metadata = "free text, not JSON";
+  c.metadata = R"("free text, not JSON")";  // stored metadata is JSON: text comes as a string
   for (bool jsonl : {false, true}) {
     std::string text = jsonl ? "" : entry_csv_header();
     for (const ListEntry* e : {&a, &b, &c}) (jsonl ? append_entry_jsonl : append_entry_csv)(*e, &text);
@@ -205,6 +205,21 @@ TEST(ListFormats, ExportRoundTripsThroughCsvAndJsonl) {
   append_entry_jsonl(a, &jsonl);
   EXPECT_EQ(jsonl, "{\"hash\":\"" + kH1 + "\",\"entry_id\":\"id,with \\\"quotes\\\"\",\"quality\":88,"
                    "\"state\":\"active\",\"metadata\":" + a.metadata + "}\n");
+}
+
+TEST(ListFormats, MetadataIsAlwaysJsonAndStable) {
+  // Our CSV's metadata column: JSON is compacted, anything else becomes a JSON string.
+  Read r = read_text("hash,entry_id,quality,state,metadata\n" + kH1 + ",a,,,\"{ \"\"k\"\" : [1, 2] }\"\n" + kH2 +
+                     ",b,,,plain \xff text\n" + kH3 + ",\"bad \xff id\",,,\n");
+  ASSERT_EQ(r.rows().size(), 2u);
+  EXPECT_EQ(r.rows()[0].metadata, R"({"k":[1,2]})");
+  EXPECT_EQ(r.rows()[1].metadata, "\"plain \xEF\xBF\xBD text\"");
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_NE(r.errors()[0].reason.find("UTF-8"), std::string::npos);
+  // A quoted field may end in a CR of its own.
+  Read q = read_text("hash,entry_id,quality,state,metadata\r\n" + kH1 + ",a,,,\"x\r\"\r\n");
+  ASSERT_EQ(q.rows().size(), 1u);
+  EXPECT_EQ(q.rows()[0].metadata, "\"x\\r\"");
 }
 
 TEST(ListFormats, FormatNames) {
