@@ -8,6 +8,7 @@
 #include <iterator>
 
 #include "index/list_metadata.h"
+#include "common/api_guard.h"
 #include "index/list_rows.h"
 
 namespace hashsieve::lists {
@@ -177,6 +178,11 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   const std::string& name() const noexcept override { return file_; }
 
   Status read(ListSink& sink) override {
+    return guard_status([&] { return read_all(sink); });
+  }
+
+ private:
+  Status read_all(ListSink& sink) {
     sink_ = &sink;
     uint64_t values = 0;
     bool one_line_values = true;  // JSONL so far: an error costs only its line
@@ -208,7 +214,6 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     return status_;
   }
 
- private:
   enum class Frame { kTopArray, kTop, kRecordArray, kRecord, kInner, kIgnore };
 
   Builder* builder() {

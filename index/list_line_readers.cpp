@@ -2,6 +2,7 @@
 // `tx dataset --csv` export.
 #include "index/list_hash_line.h"
 #include "index/list_metadata.h"
+#include "common/api_guard.h"
 #include "index/list_rows.h"
 
 namespace hashsieve::lists {
@@ -48,6 +49,11 @@ class LineReader final : public ListReader {
   const std::string& name() const noexcept override { return file_; }
 
   Status read(ListSink& sink) override {
+    return guard_status([&] { return read_all(sink); });
+  }
+
+ private:
+  Status read_all(ListSink& sink) {
     CsvReader csv(*src_, format_ != ListFormat::kHexLines);
     CsvRecord rec;
     while (true) {
@@ -63,7 +69,6 @@ class LineReader final : public ListReader {
     return flush_collab(sink);
   }
 
- private:
   bool take_hash(std::string_view text, ListEntry* e, std::string* why) {
     if (!parse_hash_field(text, &e->hash, why)) return false;
     e->has_hash = true;

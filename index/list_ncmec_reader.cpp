@@ -6,6 +6,7 @@
 #include <expat.h>
 
 #include "index/list_metadata.h"
+#include "common/api_guard.h"
 #include "index/list_rows.h"
 
 namespace hashsieve::lists {
@@ -39,6 +40,11 @@ class NcmecReader final : public ListReader {
   const std::string& name() const noexcept override { return file_; }
 
   Status read(ListSink& sink) override {
+    return guard_status([&] { return read_all(sink); });
+  }
+
+ private:
+  Status read_all(ListSink& sink) {
     sink_ = &sink;
     if (!new_parser()) return Status(StatusCode::kInternal, "cannot create an XML parser");
     uint64_t chunk_at = 0;  // input offset of the chunk being parsed
@@ -75,7 +81,6 @@ class NcmecReader final : public ListReader {
     return status_;
   }
 
- private:
   bool new_parser() {
     if (parser_) XML_ParserFree(parser_);
     parser_ = XML_ParserCreate(nullptr);
@@ -107,15 +112,28 @@ class NcmecReader final : public ListReader {
     r->stop();
   }
 
-  static void on_start(void* self, const XML_Char* name, const XML_Char** atts) {
-    static_cast<NcmecReader*>(self)->start(local_name(name), atts);
-  }
-  static void on_end(void* self, const XML_Char*) { static_cast<NcmecReader*>(self)->end(); }
-  static void on_text(void* self, const XML_Char* s, int len) {
+  // Callbacks from C: no exception may cross them, so one stops the parse instead.
+  template <typename Fn>
+  static void guarded(void* self, Fn&& fn) {
     auto* r = static_cast<NcmecReader*>(self);
-    if (!r->capture_) return;
-    if (r->capture_->size() + size_t(len) > kMaxText) { r->entry_.text_too_long = true; return; }
-    r->capture_->append(s, size_t(len));
+    Status s = guard_status([&] { fn(r); return Status::Ok(); });
+    if (!s.ok()) {
+      r->status_ = s;
+      r->stop();
+    }
+  }
+  static void on_start(void* self, const XML_Char* name, const XML_Char** atts) {
+    guarded(self, [&](NcmecReader* r) { r->start(local_name(name), atts); });
+  }
+  static void on_end(void* self, const XML_Char*) {
+    guarded(self, [&](NcmecReader* r) { r->end(); });
+  }
+  static void on_text(void* self, const XML_Char* s, int len) {
+    guarded(self, [&](NcmecReader* r) {
+      if (!r->capture_) return;
+      if (r->capture_->size() + size_t(len) > kMaxText) { r->entry_.text_too_long = true; return; }
+      r->capture_->append(s, size_t(len));
+    });
   }
 
   void start(std::string_view name, const XML_Char** atts) {
