@@ -7,6 +7,7 @@
 
 #include "common/api_guard.h"
 #include "common/text_escape.h"
+#include "hashsieve/list_formats.h"
 
 namespace hashsieve {
 namespace {
@@ -45,7 +46,12 @@ void AuditTrail::append_matches(const ScanResult& r) {
     pending_.push_back("{\"type\":\"match\",\"batch\":" + json_quote(batch_) + ",\"path\":" + json_quote(r.path) +
                        ",\"list\":" + json_quote(m.list) + ",\"entry_id\":" + json_quote(m.entry_id) +
                        ",\"distance\":" + std::to_string(m.distance) + ",\"transform\":\"" + dihedral_name(m.transform) +
-                       "\",\"generation\":" + std::to_string(r.generation) + (r.reduced ? ",\"canonical\":false" : "") + "}");
+                       "\",\"generation\":" + std::to_string(r.generation) + (r.reduced ? ",\"canonical\":false" : ""));
+    if (!m.metadata.empty()) {
+      pending_.back() += ",\"metadata\":";
+      append_metadata_json(m.metadata, &pending_.back());
+    }
+    pending_.back() += "}";
   }
   if (pending_.size() >= kFlushEvery && error_.ok()) error_ = flush();
 }

@@ -60,6 +60,7 @@ Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, cons
     ScanMatch sm;
     sm.list = gen.index->lists()[gen.index->list_of(entry)].name;
     sm.entry_id = std::string(gen.index->entry_id(entry));
+    sm.metadata = std::string(gen.index->metadata(entry));
     sm.distance = dt.first;
     sm.transform = Dihedral(dt.second);
     out.push_back(std::move(sm));

@@ -3,12 +3,14 @@
 #include "common/api_guard.h"
 #include "common/text_escape.h"
 #include "engine/csv_cell.h"
+#include "hashsieve/list_formats.h"
 
 namespace hashsieve {
 namespace {
 
 struct Fields {
   std::string outcome, list, entry_id, distance, transform, quality, generation, canonical, pdq, error;
+  std::string metadata;  // the matched entry's, as stored
 };
 
 std::string jsonl_line(const std::string& path, const Fields& f) {
@@ -16,6 +18,10 @@ std::string jsonl_line(const std::string& path, const Fields& f) {
   if (!f.list.empty()) {
     s += ",\"list\":" + json_quote(f.list) + ",\"entry_id\":" + json_quote(f.entry_id) + ",\"distance\":" +
          f.distance + ",\"transform\":\"" + f.transform + "\"";
+    if (!f.metadata.empty()) {
+      s += ",\"metadata\":";
+      append_metadata_json(f.metadata, &s);
+    }
   }
   if (!f.quality.empty()) s += ",\"quality\":" + f.quality;
   if (!f.generation.empty()) s += ",\"generation\":" + f.generation;
@@ -28,14 +34,14 @@ std::string jsonl_line(const std::string& path, const Fields& f) {
 std::string csv_line(const std::string& path, const Fields& f) {
   return csv_report_cell(path) + "," + f.outcome + "," + csv_report_cell(f.list) + "," + csv_report_cell(f.entry_id) +
          "," + f.distance + "," + f.transform + "," + f.quality + "," + f.generation + "," + f.canonical + "," +
-         f.pdq + "," + csv_report_cell(f.error) + "\n";
+         f.pdq + "," + csv_report_cell(f.error) + "," + csv_report_cell(f.metadata) + "\n";
 }
 
 }  // namespace
 
 const char* scan_report_header(const ReportOptions& options) noexcept {
   if (options.format != ReportFormat::kCsv) return "";
-  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error\n";
+  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error,metadata\n";
 }
 
 namespace {
@@ -64,6 +70,7 @@ std::string format_lines(const ScanResult& r, const ReportOptions& options) {
     f.entry_id = m.entry_id;
     f.distance = std::to_string(m.distance);
     f.transform = dihedral_name(m.transform);
+    f.metadata = m.metadata;
     out += line(f);
   }
   return out;

@@ -43,6 +43,76 @@ void EntryIdTable::shrink_to_fit() {
   block_offsets_.shrink_to_fit();
 }
 
+void EntryTextTable::push_length(size_t len) {
+  if (size_ % kBlock == 0) {
+    block_chars_.push_back(chars_.size());
+    block_lengths_.push_back(lengths_.size());
+  }
+  do {
+    uint8_t b = uint8_t(len & 0x7f);
+    len >>= 7;
+    lengths_.push_back(char(len ? b | 0x80 : b));
+  } while (len);
+  ++size_;
+}
+
+void EntryTextTable::push_back(std::string_view text) {
+  if (lengths_.empty()) {
+    if (text.empty()) { ++size_; return; }
+    // The first text: write out the empty ones before it.
+    size_t n = size_;
+    size_ = 0;
+    for (size_t i = 0; i < n; ++i) push_length(0);
+  }
+  push_length(text.size());
+  chars_.append(text);
+}
+
+void EntryTextTable::append(const EntryTextTable& other) {
+  if (other.lengths_.empty()) {
+    for (size_t i = 0; i < other.size_; ++i) push_back({});
+    return;
+  }
+  size_t c = 0, l = 0;
+  for (size_t i = 0; i < other.size_; ++i) {
+    size_t len = 0;
+    for (int shift = 0;; shift += 7) {
+      uint8_t b = uint8_t(other.lengths_[l++]);
+      len |= size_t(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    push_back(std::string_view(other.chars_).substr(c, len));
+    c += len;
+  }
+}
+
+std::string_view EntryTextTable::get(size_t i) const noexcept {
+  if (lengths_.empty() || i >= size_) return {};
+  size_t block = i / kBlock;
+  size_t c = block_chars_[block], l = block_lengths_[block];
+  for (size_t k = block * kBlock;; ++k) {
+    size_t len = 0;
+    for (int shift = 0;; shift += 7) {
+      uint8_t b = uint8_t(lengths_[l++]);
+      len |= size_t(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+    if (k == i) return std::string_view(chars_.data() + c, len);
+    c += len;
+  }
+}
+
+size_t EntryTextTable::memory_bytes() const noexcept {
+  return chars_.capacity() + lengths_.capacity() + (block_chars_.capacity() + block_lengths_.capacity()) * sizeof(uint64_t);
+}
+
+void EntryTextTable::shrink_to_fit() {
+  chars_.shrink_to_fit();
+  lengths_.shrink_to_fit();
+  block_chars_.shrink_to_fit();
+  block_lengths_.shrink_to_fit();
+}
+
 void EntrySnapshot::add(const Hash256& h, std::string_view entry_id) {
   hashes.push_back(h);
   entry_ids.push_back(entry_id);

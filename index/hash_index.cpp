@@ -19,6 +19,7 @@ class HashIndexImpl final : public HashIndex {
   HashIndexImpl(EntrySnapshot snap, const IndexOptions& o, const detail::HammingKernels& kernels)
       : snap_(std::move(snap)), kind_(o.kind), kernels_(&kernels) {
     snap_.entry_ids.shrink_to_fit();  // the generation lives long; give back the growth slack
+    snap_.metadata.shrink_to_fit();
     n_ = snap_.hashes.size();
     if (kind_ == IndexKind::kMultiIndex && n_ >= o.min_entries_for_tables) {
       // The tables' candidates are random reads: keep the hashes on huge pages too.
@@ -44,12 +45,15 @@ class HashIndexImpl final : public HashIndex {
     return it == snap_.lists.begin() ? 0 : size_t(it - snap_.lists.begin()) - 1;
   }
   std::string_view entry_id(uint32_t entry) const noexcept override { return snap_.entry_ids.get(entry); }
+  std::string_view metadata(uint32_t entry) const noexcept override { return snap_.metadata.get(entry); }
   const Hash256& hash(uint32_t entry) const noexcept override { return hashes_[entry]; }
   size_t index_bytes() const noexcept override {
     return (snap_.hashes.capacity() + huge_hashes_.capacity()) * sizeof(Hash256) +
            (mih_ ? mih_->memory_bytes() : 0);
   }
-  size_t entry_id_bytes() const noexcept override { return snap_.entry_ids.memory_bytes(); }
+  size_t entry_id_bytes() const noexcept override {
+    return snap_.entry_ids.memory_bytes() + snap_.metadata.memory_bytes();
+  }
 
   bool allow_fallback = true;
 

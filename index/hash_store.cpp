@@ -451,6 +451,7 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
     std::vector<Hash256> hashes;
     std::string chars;
     std::vector<uint8_t> lengths;
+    EntryTextTable metadata;
     Status status;
   };
   const std::string lo = list_prefix(info.id), hi = list_prefix(info.id + 1);
@@ -475,6 +476,9 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
     ro.readahead_size = 4 << 20;
     ro.fill_cache = false;  // a one-off full scan: do not evict what the cache holds
     std::unique_ptr<rdb::Iterator> it(db_->NewIterator(ro, handles_[kEntries]));
+    // Metadata has the same keys in its own column family: read alongside, in step.
+    std::unique_ptr<rdb::Iterator> meta(db_->NewIterator(ro, handles_[kEntryMeta]));
+    meta->Seek(part.lo);
     ListEntry e;
     for (it->Seek(part.lo); it->Valid(); it->Next()) {
       if (!decode_entry(it->value().ToStringView(), &e)) {
@@ -486,8 +490,12 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
       part.hashes.push_back(e.hash);
       part.lengths.push_back(uint8_t(std::min(id.size(), kMaxEntryIdLength)));
       part.chars.append(id.substr(0, kMaxEntryIdLength));
+      while (meta->Valid() && meta->key().compare(it->key()) < 0) meta->Next();
+      part.metadata.push_back(meta->Valid() && meta->key() == it->key() ? meta->value().ToStringView()
+                                                                         : std::string_view());
     }
     part.status = from_rdb(it->status(), "reading list '" + info.name + "'");
+    if (part.status.ok()) part.status = from_rdb(meta->status(), "reading metadata of list '" + info.name + "'");
   };
   if (parts.size() > 1)
     parallel_for_index(size_t(0), parts.size(), read);
@@ -506,6 +514,8 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
     std::vector<Hash256>().swap(p.hashes);
     out->entry_ids.append(p.chars, p.lengths);
     std::string().swap(p.chars);
+    out->metadata.append(p.metadata);
+    p.metadata = EntryTextTable();
   }
   out->lists.back().count = uint32_t(total);
   return Status::Ok();

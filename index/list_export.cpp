@@ -1,7 +1,8 @@
 // Writers for `list export`: CSV (re-importable as the `csv` format) and JSONL.
 #include "hashsieve/list_formats.h"
 #include "common/text_escape.h"
-#include "index/json_mini.h"
+#include "common/api_guard.h"
+#include "index/list_metadata.h"
 
 namespace hashsieve {
 namespace {
@@ -11,6 +12,14 @@ const char* state_name(EntryState s) { return s == EntryState::kActive ? "active
 }  // namespace
 
 void append_json_string(std::string_view s, std::string* out) { out->append(json_quote(s)); }
+
+void append_metadata_json(std::string_view metadata, std::string* out) {
+  // Metadata is JSON text when it parses (on one line); anything else is carried as a string.
+  if (metadata.empty()) out->append("null");
+  else if (metadata.find_first_of("\r\n") == std::string_view::npos && lists::Meta::accept(metadata))
+    out->append(metadata);
+  else append_json_string(metadata, out);
+}
 
 std::string entry_csv_header() { return "hash,entry_id,quality,state,metadata\n"; }
 
@@ -38,10 +47,7 @@ void append_entry_jsonl(const ListEntry& e, std::string* out) {
   out->append(",\"state\":\"");
   out->append(state_name(e.state));
   out->append("\",\"metadata\":");
-  // Metadata is JSON text when it parses; anything else is carried as a string.
-  if (e.metadata.empty()) out->append("null");
-  else if (json::parse(e.metadata).ok()) out->append(e.metadata);
-  else append_json_string(e.metadata, out);
+  append_metadata_json(e.metadata, out);
   out->append("}\n");
 }
 

@@ -1,130 +1,242 @@
-// NCMEC hash-sharing XML: <image> elements with <id> and <fingerprints><pdq>, and <deletedImage>
-// elements (withdrawals). A small tag scanner, enough for this well-formed, attribute-light format.
-#include <algorithm>
+// NCMEC hash-sharing XML (the /v2/entries responses), parsed as a stream with expat: <image> and
+// <video> entries, <deletedImage> and <deletedVideo> withdrawals. Entry ids are scoped per member
+// (`<member id>-<id>`, as python-threatexchange keys them), since each member numbers its own
+// entries. Several responses in one file (a fetch loop's pages, one after another) are read in
+// turn. No DTD is accepted, so no entity is ever declared or expanded and nothing external is read.
+#include <expat.h>
 
+#include "index/list_metadata.h"
+#include "common/api_guard.h"
 #include "index/list_rows.h"
 
 namespace hashsieve::lists {
 namespace {
 
-std::string decode_entities(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '&') { out.push_back(s[i]); continue; }
-    static const std::pair<std::string_view, char> kEnt[] = {
-        {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
-    bool done = false;
-    for (const auto& [name, ch] : kEnt)
-      if (s.substr(i, name.size()) == name) { out.push_back(ch); i += name.size() - 1; done = true; break; }
-    if (!done) out.push_back('&');
-  }
-  return out;
+constexpr size_t kMaxText = 4096;  // an element's text we keep (ids, hashes, names)
+
+std::string_view local_name(const XML_Char* name) {
+  std::string_view n(name);
+  size_t colon = n.rfind(':');
+  return colon == std::string_view::npos ? n : n.substr(colon + 1);
 }
 
-struct Record {
+struct Entry {
   bool deleted = false;
+  std::string type;  // image, video
   uint64_t line = 0;
-  std::string id, pdq, member;
-  bool has_pdq = false;
+  std::string id, member, member_id, classification, timestamp, pdq;
+  bool has_pdq = false, text_too_long = false;
+};
+
+class NcmecReader final : public ListReader {
+ public:
+  NcmecReader(std::unique_ptr<ByteSource> src, std::string file) : src_(std::move(src)), file_(std::move(file)) {}
+  ~NcmecReader() override {
+    if (parser_) XML_ParserFree(parser_);
+  }
+
+  ListFormat format() const noexcept override { return ListFormat::kNcmecXml; }
+  ReadCounts counts() const noexcept override { return counts_; }
+  const std::string& name() const noexcept override { return file_; }
+
+  Status read(ListSink& sink) override {
+    return guard_status([&] { return read_all(sink); });
+  }
+
+ private:
+  Status read_all(ListSink& sink) {
+    sink_ = &sink;
+    if (!new_parser()) return Status(StatusCode::kInternal, "cannot create an XML parser");
+    uint64_t chunk_at = 0;  // input offset of the chunk being parsed
+    bool final = false;
+    while (!final) {
+      auto m = src_->data().empty() ? src_->more() : Result<bool>(true);
+      if (!m.ok()) return Status(StatusCode::kIoError, file_ + ": " + m.status().message());
+      std::string_view chunk = src_->data();
+      final = !*m || chunk.empty();
+      size_t from = 0;
+      while (true) {
+        std::string_view part = chunk.substr(from);
+        if (XML_Parse(parser_, part.data(), int(part.size()), final) == XML_STATUS_OK) break;
+        if (!status_.ok()) return status_;
+        XML_Error code = XML_GetErrorCode(parser_);
+        uint64_t at = parser_at_ + uint64_t(XML_GetCurrentByteIndex(parser_));
+        bool after_root = depth_ == 0 && saw_root_ &&
+                          (code == XML_ERROR_JUNK_AFTER_DOC_ELEMENT || code == XML_ERROR_MISPLACED_XML_PI);
+        if (after_root && at >= chunk_at + from && at < chunk_at + chunk.size()) {
+          // Another response follows the first: parse it with a fresh parser.
+          line_base_ += XML_GetCurrentLineNumber(parser_) - 1;
+          from = size_t(at - chunk_at);
+          parser_at_ = at;
+          if (!new_parser()) return Status(StatusCode::kInternal, "cannot create an XML parser");
+          continue;
+        }
+        std::string why = dtd_ ? "a DTD is not accepted" : std::string("invalid XML: ") + XML_ErrorString(code);
+        sink.error(RowError{file_, line(), why + "; the rest of the input is ignored"});
+        return Status::Ok();
+      }
+      src_->consume(chunk.size());
+      chunk_at += chunk.size();
+    }
+    return status_;
+  }
+
+  bool new_parser() {
+    if (parser_) XML_ParserFree(parser_);
+    parser_ = XML_ParserCreate(nullptr);
+    if (!parser_) return false;
+    XML_SetUserData(parser_, this);
+    XML_SetElementHandler(parser_, &NcmecReader::on_start, &NcmecReader::on_end);
+    XML_SetCharacterDataHandler(parser_, &NcmecReader::on_text);
+    XML_SetStartDoctypeDeclHandler(parser_, &NcmecReader::on_doctype);
+    XML_SetEntityDeclHandler(parser_, &NcmecReader::on_entity_decl);
+    XML_SetParamEntityParsing(parser_, XML_PARAM_ENTITY_PARSING_NEVER);
+    depth_ = 0;
+    saw_root_ = false;
+    in_entry_ = false;
+    capture_ = nullptr;
+    return true;
+  }
+  uint64_t line() const { return line_base_ + XML_GetCurrentLineNumber(parser_); }
+  void stop() { XML_StopParser(parser_, XML_FALSE); }
+
+  static void on_doctype(void* self, const XML_Char*, const XML_Char*, const XML_Char*, int) {
+    auto* r = static_cast<NcmecReader*>(self);
+    r->dtd_ = true;
+    r->stop();
+  }
+  static void on_entity_decl(void* self, const XML_Char*, int, const XML_Char*, int, const XML_Char*,
+                             const XML_Char*, const XML_Char*, const XML_Char*) {
+    auto* r = static_cast<NcmecReader*>(self);
+    r->dtd_ = true;
+    r->stop();
+  }
+
+  // Callbacks from C: no exception may cross them, so one stops the parse instead.
+  template <typename Fn>
+  static void guarded(void* self, Fn&& fn) {
+    auto* r = static_cast<NcmecReader*>(self);
+    Status s = guard_status([&] { fn(r); return Status::Ok(); });
+    if (!s.ok()) {
+      r->status_ = s;
+      r->stop();
+    }
+  }
+  static void on_start(void* self, const XML_Char* name, const XML_Char** atts) {
+    guarded(self, [&](NcmecReader* r) { r->start(local_name(name), atts); });
+  }
+  static void on_end(void* self, const XML_Char*) {
+    guarded(self, [&](NcmecReader* r) { r->end(); });
+  }
+  static void on_text(void* self, const XML_Char* s, int len) {
+    guarded(self, [&](NcmecReader* r) {
+      if (!r->capture_) return;
+      if (r->capture_->size() + size_t(len) > kMaxText) { r->entry_.text_too_long = true; return; }
+      r->capture_->append(s, size_t(len));
+    });
+  }
+
+  void start(std::string_view name, const XML_Char** atts) {
+    ++depth_;
+    saw_root_ = true;
+    if (!in_entry_) {
+      if (name == "image" || name == "video" || name == "deletedImage" || name == "deletedVideo") {
+        in_entry_ = true;
+        entry_depth_ = depth_;
+        fingerprints_depth_ = 0;
+        entry_ = Entry{};
+        entry_.deleted = name.substr(0, 7) == "deleted";
+        entry_.type = name == "image" || name == "deletedImage" ? "image" : "video";
+        entry_.line = line();
+      }
+      return;
+    }
+    if (depth_ == entry_depth_ + 1) {
+      if (name == "member") {
+        entry_.member.clear();
+        for (const XML_Char** a = atts; a && a[0]; a += 2)
+          if (local_name(a[0]) == "id") entry_.member_id = a[1];
+        capture(&entry_.member);
+      } else if (name == "id") {
+        capture(&entry_.id);
+      } else if (name == "classification") {
+        capture(&entry_.classification);
+      } else if (name == "timestamp") {
+        capture(&entry_.timestamp);
+      } else if (name == "fingerprints") {
+        fingerprints_depth_ = depth_;
+      }
+    } else if (fingerprints_depth_ && depth_ == fingerprints_depth_ + 1 && name == "pdq") {
+      entry_.pdq.clear();
+      entry_.has_pdq = true;
+      capture(&entry_.pdq);
+    }
+  }
+  void capture(std::string* target) {
+    target->clear();
+    capture_ = target;
+    capture_depth_ = depth_;
+  }
+
+  void end() {
+    if (capture_ && depth_ == capture_depth_) capture_ = nullptr;
+    if (fingerprints_depth_ == depth_) fingerprints_depth_ = 0;
+    if (in_entry_ && depth_ == entry_depth_) {
+      in_entry_ = false;
+      finish();
+    }
+    --depth_;
+  }
+
+  void finish() {
+    const Entry& n = entry_;
+    auto bad = [&](const std::string& why) { sink_->error(RowError{file_, n.line, why}); };
+    std::string tag = std::string(n.deleted ? "deleted" : "") + (n.deleted ? (n.type == "image" ? "Image" : "Video") : n.type);
+    if (n.text_too_long) return bad("<" + tag + "> has an element text longer than 4096 bytes");
+    std::string id(trim(n.id)), member_id(trim(n.member_id));
+    if (id.empty()) return bad("<" + tag + "> has no <id>");
+    if (member_id.empty()) return bad("<" + tag + "> has no <member id=...>");
+    ListEntry e;
+    e.entry_id = member_id + "-" + id;
+    if (std::string p = entry_id_problem(e.entry_id); !p.empty()) return bad("<id>: " + p);
+    if (n.deleted) {
+      e.state = EntryState::kWithdrawn;
+    } else {
+      if (!n.has_pdq) { ++counts_.skipped; return; }  // only MD5/SHA-1/PhotoDNA fingerprints
+      std::string why;
+      if (!parse_hash_field(n.pdq, &e.hash, &why)) return bad("<pdq>: " + why);
+      e.has_hash = true;
+      Meta m = Meta::object();
+      if (!trim(n.member).empty()) m["member"] = std::string(trim(n.member));
+      m["member_id"] = member_id;
+      m["type"] = n.type;
+      if (!trim(n.classification).empty()) m["classification"] = std::string(trim(n.classification));
+      if (!trim(n.timestamp).empty()) m["timestamp"] = std::string(trim(n.timestamp));
+      e.metadata = meta_text(m);
+    }
+    status_ = sink_->row(std::move(e), n.line);
+    if (!status_.ok()) stop();
+  }
+
+  std::unique_ptr<ByteSource> src_;
+  std::string file_;
+  XML_Parser parser_ = nullptr;
+  uint64_t parser_at_ = 0;   // input offset where the current parser began
+  uint64_t line_base_ = 0;   // lines before the current parser's document
+  ListSink* sink_ = nullptr;
+  ReadCounts counts_;
+  Status status_;
+  bool dtd_ = false;
+  int depth_ = 0, entry_depth_ = 0, fingerprints_depth_ = 0, capture_depth_ = 0;
+  bool in_entry_ = false, saw_root_ = false;
+  Entry entry_;
+  std::string* capture_ = nullptr;
 };
 
 }  // namespace
 
-Status read_ncmec_xml(std::string_view s, const std::string& file, DocumentRows* out) {
-  std::vector<std::string> stack;
-  uint64_t line = 1;
-  size_t p = 0, text_start = 0;
-  Record rec;
-  bool in_record = false;
-  auto advance_to = [&](size_t q) {
-    line += uint64_t(std::count(s.begin() + p, s.begin() + q, '\n'));
-    p = q;
-  };
-  auto fail = [&](const std::string& why) {
-    out->errors.push_back(RowError{file, line, why + "; the rest of the document is ignored"});
-    return Status::Ok();
-  };
-  while (true) {
-    size_t lt = s.find('<', p);
-    if (lt == std::string_view::npos) break;
-    std::string_view text = s.substr(text_start, lt - text_start);
-    advance_to(lt);
-    if (s.substr(p, 4) == "<!--") {
-      size_t e = s.find("-->", p);
-      if (e == std::string_view::npos) return fail("unterminated comment");
-      advance_to(e + 3);
-      text_start = p;
-      continue;
-    }
-    size_t gt = s.find('>', p);
-    if (gt == std::string_view::npos) return fail("unterminated tag");
-    std::string_view tag = s.substr(p + 1, gt - p - 1);
-    advance_to(gt + 1);
-    text_start = p;
-    if (tag.empty() || tag[0] == '?' || tag[0] == '!') continue;
-    bool closing = tag[0] == '/';
-    bool self_closing = !closing && tag.back() == '/';
-    std::string_view body = closing ? tag.substr(1) : self_closing ? tag.substr(0, tag.size() - 1) : tag;
-    size_t sp = body.find_first_of(" \t\r\n");
-    std::string name(trim(body.substr(0, sp)));
-    if (auto colon = name.find(':'); colon != std::string::npos) name = name.substr(colon + 1);  // namespace prefix
-    std::string_view attrs = sp == std::string_view::npos ? std::string_view() : body.substr(sp);
-    if (closing) {
-      if (stack.empty() || stack.back() != name) return fail("unexpected </" + name + ">");
-      std::string parent = stack.size() >= 2 ? stack[stack.size() - 2] : "";
-      if (in_record && name == "id" && (parent == "image" || parent == "deletedImage"))
-        rec.id = std::string(trim(decode_entities(text)));
-      if (in_record && name == "pdq" && parent == "fingerprints") {
-        rec.pdq = std::string(trim(decode_entities(text)));
-        rec.has_pdq = true;
-      }
-      if (in_record && (name == "image" || name == "deletedImage")) {
-        in_record = false;
-        auto bad = [&](const std::string& why) { out->errors.push_back(RowError{file, rec.line, why}); };
-        ListEntry e;
-        e.entry_id = rec.id;
-        if (rec.id.empty()) bad("<" + name + "> has no <id>");
-        else if (std::string problem = entry_id_problem(rec.id); !problem.empty()) bad("<id>: " + problem);
-        else if (rec.deleted) {
-          e.state = EntryState::kWithdrawn;
-          out->rows.push_back(std::move(e));
-        } else if (!rec.has_pdq) {
-          ++out->skipped;
-        } else {
-          std::string why;
-          if (!parse_hash_field(rec.pdq, &e.hash, &why)) { bad("<pdq>: " + why); }
-          else {
-            e.has_hash = true;
-            if (!rec.member.empty()) {
-              e.metadata = "{\"member\":";
-              append_json_string(rec.member, &e.metadata);
-              e.metadata += "}";
-            }
-            out->rows.push_back(std::move(e));
-          }
-        }
-      }
-      stack.pop_back();
-      continue;
-    }
-    if ((name == "image" || name == "deletedImage") && !in_record) {
-      in_record = true;
-      rec = Record{};
-      rec.deleted = name == "deletedImage";
-      rec.line = line;
-    }
-    if (in_record && name == "member") {
-      size_t a = attrs.find("id=");
-      if (a != std::string_view::npos && a + 4 < attrs.size()) {
-        char q = attrs[a + 3];
-        size_t e = attrs.find(q, a + 4);
-        if (e != std::string_view::npos) rec.member = decode_entities(attrs.substr(a + 4, e - a - 4));
-      }
-    }
-    if (!self_closing) stack.push_back(name);
-  }
-  if (!stack.empty()) return fail("document ends inside <" + stack.back() + ">");
-  return Status::Ok();
+std::unique_ptr<ListReader> make_ncmec_reader(std::unique_ptr<ByteSource> src, std::string file) {
+  return std::make_unique<NcmecReader>(std::move(src), std::move(file));
 }
 
 }  // namespace hashsieve::lists

@@ -7,6 +7,7 @@ packages=(
   libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   strace
+  nlohmann-json3-dev libexpat1-dev  # list readers: JSON (SAX) and XML as streams
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it
 )
 packages+=("$@")

@@ -14,7 +14,7 @@ constexpr const char* kUsage =
     "usage: hashsieve list <action> [--db PATH] ...\n"
     "  create NAME [--radius R] [--source S]   new list (default radius 31)\n"
     "  import NAME FILE... [--format F]         F: auto (default), hex, csv, tx-csv, tx-export,\n"
-    "                                           stopncii, ncmec, tat; FILE - is stdin\n"
+    "                                           stopncii, ncmec, tat, jsonl; FILE - is stdin\n"
     "  export NAME [--format csv|jsonl]         every entry, active and withdrawn, to stdout\n"
     "  withdraw NAME ID...                      mark entries withdrawn (they stop matching)\n"
     "  purge NAME                               delete withdrawn entries for good\n"
@@ -67,14 +67,8 @@ int do_import(const Args& a) {
     auto rep = import_list(*store, a.positional[1], **reader);
     if (!rep.ok()) return fail("import", rep.status());
     for (const auto& e : rep->errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
-    const ImportStats& s = rep->stats;
-    std::fprintf(stderr,
-                 "%s (%s): added %llu, updated %llu, unchanged %llu, withdrawn %llu, unknown ids %llu, "
-                 "not PDQ %llu, bad rows %zu\n",
-                 file.c_str(), list_format_name((*reader)->format()), (unsigned long long)s.added,
-                 (unsigned long long)s.updated, (unsigned long long)s.unchanged, (unsigned long long)s.withdrawn,
-                 (unsigned long long)s.not_found, (unsigned long long)rep->skipped, rep->errors.size());
-    if (!rep->errors.empty()) rc = kExitPartial;
+    std::fprintf(stderr, "%s\n", import_summary(*rep, (*reader)->name(), (*reader)->format()).c_str());
+    if (rep->error_count) rc = kExitPartial;
   }
   return rc;
 }

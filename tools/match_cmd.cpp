@@ -16,8 +16,9 @@ namespace {
 constexpr const char* kUsage =
     "usage: hashsieve match [--db PATH] [--lists A,B] [--radius R] [--index mih|flat] [--constant-time]\n"
     "                       [FILE...]\n"
-    "  Reads hashes (64 hex digits per line, or `hash,anything`) from the files or stdin and prints one\n"
-    "  JSON line per match: query, list, entry_id, distance. Radius defaults to each list's own.\n"
+    "  Reads hashes (a line each: `hash`, `hash,quality,path`, `hash=...,filename=...`, `pdq <hash> ...`)\n"
+    "  from the files or stdin and prints one JSON line per match: query, list, entry_id, distance, and\n"
+    "  `input`, what followed the hash on its line (a path). Radius defaults to each list's own.\n"
     "Exit status: 0 something matched; 1 nothing matched; 2 error.\n";
 
 std::vector<std::string> split_commas(const std::string& s) {
@@ -36,8 +37,9 @@ class Matcher {
  public:
   Matcher(const HashIndex& index, SearchOptions opts) : index_(index), opts_(std::move(opts)) {}
 
-  void add(const Hash256& h) {
+  void add(const Hash256& h, std::string trailing) {
     queries_.push_back(h);
+    trailing_.push_back(std::move(trailing));
     if (queries_.size() >= 4096) flush();
   }
   void flush() {
@@ -53,12 +55,22 @@ class Matcher {
         append_json_string(index_.lists()[index_.list_of(m.entry)].name, &out);
         out += ",\"entry_id\":";
         append_json_string(index_.entry_id(m.entry), &out);
-        out += ",\"distance\":" + std::to_string(m.distance) + "}\n";
+        out += ",\"distance\":" + std::to_string(m.distance);
+        if (std::string_view meta = index_.metadata(m.entry); !meta.empty()) {
+          out += ",\"metadata\":";
+          append_metadata_json(meta, &out);
+        }
+        if (!trailing_[m.query].empty()) {
+          out += ",\"input\":";
+          append_json_string(trailing_[m.query], &out);
+        }
+        out += "}\n";
       }
       std::fwrite(out.data(), 1, out.size(), stdout);
       matched_ = matched_ || !r->empty();
     }
     queries_.clear();
+    trailing_.clear();
   }
   bool matched() const { return matched_; }
   bool error() const { return error_; }
@@ -67,6 +79,7 @@ class Matcher {
   const HashIndex& index_;
   SearchOptions opts_;
   std::vector<Hash256> queries_;
+  std::vector<std::string> trailing_;  // what followed each query's hash on its line
   bool matched_ = false, error_ = false;
 };
 
@@ -79,18 +92,14 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
   uint64_t no = 0;
   while ((len = getline(&line, &cap, f)) >= 0) {
     ++no;
-    std::string_view s(line, size_t(len));
-    s = s.substr(0, s.find(','));
-    while (!s.empty() && std::strchr(" \t\r\n", s.back())) s.remove_suffix(1);
-    while (!s.empty() && std::strchr(" \t", s.front())) s.remove_prefix(1);
-    if (s.empty() || s[0] == '#') continue;
-    auto h = parse_hex(s);
+    auto h = parse_hash_line(std::string_view(line, size_t(len)));
+    if (h.status().code() == StatusCode::kNotFound || h.status().code() == StatusCode::kUnsupported) continue;
     if (!h.ok()) {
       std::fprintf(stderr, "%s:%llu: %s\n", name.c_str(), (unsigned long long)no, h.status().message().c_str());
       ok = false;
       continue;
     }
-    m->add(*h);
+    m->add(h->hash, std::move(h->trailing));
   }
   std::free(line);
   if (std::ferror(f)) {

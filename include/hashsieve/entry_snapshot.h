@@ -32,6 +32,26 @@ class HASHSIEVE_API EntryIdTable {
   std::vector<uint64_t> block_offsets_;
 };
 
+// Texts of any length (entry metadata), held compactly: the bytes back to back, a varint length
+// per entry and offsets every 16 entries; nothing at all while every text is empty.
+class EntryTextTable {
+ public:
+  void push_back(std::string_view text);
+  void append(const EntryTextTable& other);
+  std::string_view get(size_t i) const noexcept;  // "" past the end
+  size_t size() const noexcept { return size_; }
+  size_t memory_bytes() const noexcept;
+  void shrink_to_fit();
+
+ private:
+  static constexpr size_t kBlock = 16;
+  void push_length(size_t len);
+  size_t size_ = 0;
+  std::string chars_;
+  std::string lengths_;  // empty while every text is
+  std::vector<uint64_t> block_chars_, block_lengths_;
+};
+
 struct SnapshotList {
   uint32_t list_id = 0;
   std::string name;
@@ -47,6 +67,7 @@ struct HASHSIEVE_API EntrySnapshot {
   std::vector<SnapshotList> lists;
   std::vector<Hash256> hashes;
   EntryIdTable entry_ids;
+  EntryTextTable metadata;  // each entry's metadata (JSON text) as stored; may be shorter than hashes
 
   size_t size() const noexcept { return hashes.size(); }
   // Appends an entry to the last list in `lists` (whose count it bumps).

@@ -71,8 +71,10 @@ class HASHSIEVE_API HashIndex {
   // The list holding an entry (index into lists()).
   virtual size_t list_of(uint32_t entry) const noexcept = 0;
   virtual std::string_view entry_id(uint32_t entry) const noexcept = 0;
+  // The entry's metadata as stored (compact JSON: source, member, classification, tags...), or "".
+  virtual std::string_view metadata(uint32_t entry) const noexcept = 0;
   virtual const Hash256& hash(uint32_t entry) const noexcept = 0;
-  // Bytes held by hashes + search tables, and by the entry-id table.
+  // Bytes held by hashes + search tables, and by the entry-id and metadata tables.
   virtual size_t index_bytes() const noexcept = 0;
   virtual size_t entry_id_bytes() const noexcept = 0;
 

@@ -74,6 +74,7 @@ struct ScanMatch {
   std::string entry_id;
   int distance = 0;
   Dihedral transform = Dihedral::kOrig;  // which transform of the upload matched
+  std::string metadata;  // the entry's provenance as its list gave it (compact JSON), or ""
 };
 
 enum class ScanOutcome { kNoMatch, kMatch, kLowQuality, kError };

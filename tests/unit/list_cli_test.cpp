@@ -51,14 +51,14 @@ TEST(ListCli, CreateImportMatchExportWithdraw) {
   write_file(dir / "q.txt", kQ + ",upload-1\n");
   CliRun m = cli("match" + db, dir / "q.txt");
   EXPECT_EQ(m.code, 0);
-  EXPECT_EQ(m.out, "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"a.jpg\",\"distance\":1}\n"
-                   "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"b.jpg\",\"distance\":2}\n");
+  EXPECT_EQ(m.out, "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"a.jpg\",\"distance\":1,\"input\":\"upload-1\"}\n"
+                   "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"b.jpg\",\"distance\":2,\"input\":\"upload-1\"}\n");
   CliRun own = cli("match --lists own " + (dir / "q.txt") + db);  // radius 0 there
   EXPECT_EQ(own.code, 1);
   EXPECT_EQ(own.out, "");
   CliRun wide = cli("match --lists own --radius 2 --index flat --constant-time " + (dir / "q.txt") + db);
   EXPECT_EQ(wide.code, 0);
-  EXPECT_EQ(wide.out, "{\"query\":\"" + kQ + "\",\"list\":\"own\",\"entry_id\":\"" + kB + "\",\"distance\":2}\n");
+  EXPECT_EQ(wide.out, "{\"query\":\"" + kQ + "\",\"list\":\"own\",\"entry_id\":\"" + kB + "\",\"distance\":2,\"input\":\"upload-1\"}\n");
   write_file(dir / "bad.txt", "xyz\n");
   EXPECT_EQ(cli("match " + (dir / "bad.txt") + db).code, 2);
   EXPECT_EQ(cli("match --lists nope " + (dir / "q.txt") + db).code, 2);
@@ -66,7 +66,7 @@ TEST(ListCli, CreateImportMatchExportWithdraw) {
   EXPECT_EQ(cli("list withdraw ncmec a.jpg" + db).code, 0);
   EXPECT_EQ(cli("list withdraw ncmec zzz" + db).code, 1);
   CliRun after = cli("match --lists ncmec" + db, dir / "q.txt");
-  EXPECT_EQ(after.out, "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"b.jpg\",\"distance\":2}\n");
+  EXPECT_EQ(after.out, "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"b.jpg\",\"distance\":2,\"input\":\"upload-1\"}\n");
   CliRun csv = cli("list export ncmec" + db);
   EXPECT_EQ(csv.code, 0);
   EXPECT_EQ(csv.out, "hash,entry_id,quality,state,metadata\n" + kA + ",a.jpg,90,withdrawn,\n" + kB +

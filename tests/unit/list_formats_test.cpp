@@ -1,188 +1,234 @@
-// Every list format: good rows kept, bad rows reported with their line, detection, export.
+// The line and CSV list formats, laid out as their producers write them: pdq-photo-hasher (plain and
+// --details), python-threatexchange (`tx hash`, `tx dataset`, `tx dataset --csv`, its state files,
+// its local-file exchange), HMA's state files, and hashsieve's own export.
 #include <gtest/gtest.h>
 
-#include "hashsieve/list_formats.h"
+#include "list_test_util.h"
 
 namespace hashsieve {
 namespace {
 
-const std::string kH1 = "f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22";
-const std::string kH2 = "0000000000000000000000000000000000000000000000000000000000000001";
-
-struct Read {
-  ListFormat format;
-  std::vector<ListEntry> rows;
-  std::vector<RowError> errors;
-  uint64_t skipped = 0;
-};
-
-Read read(const std::string& text, ListFormat f = ListFormat::kAuto, size_t batch = 2) {
-  auto r = ListReader::FromString(text, "in.txt", f);
-  EXPECT_TRUE(r.ok()) << r.status().to_string();
-  Read out;
-  if (!r.ok()) return out;
-  out.format = (*r)->format();
-  while (true) {
-    auto more = (*r)->next(&out.rows, &out.errors, batch);
-    EXPECT_TRUE(more.ok());
-    if (!more.ok() || !*more) break;
-  }
-  out.skipped = (*r)->skipped();
-  return out;
-}
+using testing::kH1;
+using testing::kH2;
+using testing::kH3;
+using testing::read_text;
+using testing::Read;
 
 TEST(ListFormats, HexLinesAndReferenceCsv) {
   std::string upper = kH1;
   for (auto& c : upper) c = char(std::toupper(c));
-  Read r = read("# comment\n" + upper + "\n\n" + kH2 + ",77,photos/a.jpg\r\nnot-a-hash\n" + kH1 +
-                "x\n" + kH2 + ",some note\n");
+  Read r = read_text("# comment\n" + upper + "\n\n" + kH2 + ",77,photos/a, b.jpg\r\nnot-a-hash\n" + kH1 +
+                     "x\n" + kH2 + ",some note\n");
   EXPECT_EQ(r.format, ListFormat::kHexLines);
-  ASSERT_EQ(r.rows.size(), 3u);
-  EXPECT_EQ(to_hex(r.rows[0].hash), kH1);
-  EXPECT_EQ(r.rows[0].entry_id, kH1);  // no id: the hash is the id
-  EXPECT_EQ(r.rows[1].quality, 77);
-  EXPECT_EQ(r.rows[1].entry_id, "photos/a.jpg");
-  EXPECT_EQ(r.rows[2].metadata, R"({"extra":"some note"})");
-  ASSERT_EQ(r.errors.size(), 2u);
-  EXPECT_EQ(r.errors[0].line, 5u);
-  EXPECT_EQ(r.errors[1].line, 6u);
-  EXPECT_EQ(r.errors[0].to_string().rfind("in.txt:5: ", 0), 0u);
+  ASSERT_EQ(r.rows().size(), 3u);
+  EXPECT_EQ(to_hex(r.rows()[0].hash), kH1);
+  EXPECT_EQ(r.rows()[0].entry_id, kH1);  // no id: the hash is the id
+  EXPECT_EQ(r.rows()[1].quality, 77);
+  EXPECT_EQ(r.rows()[1].entry_id, "photos/a, b.jpg");  // the reference tool does not quote paths
+  EXPECT_EQ(r.rows()[2].metadata, R"({"extra":"some note"})");
+  ASSERT_EQ(r.errors().size(), 2u);
+  EXPECT_EQ(r.errors()[0].line, 5u);
+  EXPECT_EQ(r.errors()[1].line, 6u);
+  EXPECT_EQ(r.errors()[0].to_string().rfind("in.txt:5: ", 0), 0u);
 }
 
-TEST(ListFormats, ThreatExchangeStoredCsv) {
-  Read r = read("indicator,descriptor_id,added_on,labels\n" + kH1 + ",123,2024-01-01,\"a,b\"\nbad,5,,\n" + kH2 +
-                ",,2024,\n");
+TEST(ListFormats, PdqPhotoHasherDetails) {
+  // pdq-photo-hasher --details: hash=,norm=,delta=,quality=,filename= (the file name is the rest).
+  Read r = read_text("hash=" + kH1 + ",norm=128,delta=0,quality=100,filename=dir/a,b.jpg\n"
+                     "hash=" + kH2 + ",quality=49,orig=" + kH2 + ",rot90=" + kH3 + ",filename=c.png\r\n"
+                     "hash=zz,quality=100,filename=d.jpg\n");
+  EXPECT_EQ(r.format, ListFormat::kHexLines);
+  ASSERT_EQ(r.rows().size(), 2u);
+  EXPECT_EQ(to_hex(r.rows()[0].hash), kH1);
+  EXPECT_EQ(r.rows()[0].quality, 100);
+  EXPECT_EQ(r.rows()[0].entry_id, "dir/a,b.jpg");
+  EXPECT_EQ(r.rows()[1].entry_id, "c.png");
+  EXPECT_EQ(r.rows()[1].quality, 49);
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_EQ(r.errors()[0].line, 3u);
+}
+
+TEST(ListFormats, ThreatExchangeSignalLines) {
+  // `tx hash`, the local-file exchange and `tx dataset -P` write `pdq <hash>`, other types alike;
+  // `tx hash --photo-preprocess rotations` prefixes the rotation.
+  Read r = read_text("pdq " + kH1 + "\n"
+                     "video_md5 d41d8cd98f00b204e9800998ecf8427e\n"
+                     "pdq " + kH2 + " 'Sample Collab' FetchedSignalMetadata()\r\n"
+                     "ROTATE90 pdq " + kH3 + "\n"
+                     "pdq nothex\n");
+  EXPECT_EQ(r.format, ListFormat::kHexLines);
+  ASSERT_EQ(r.rows().size(), 3u);
+  EXPECT_EQ(r.rows()[0].entry_id, kH1);
+  EXPECT_EQ(r.rows()[0].metadata, "");
+  EXPECT_EQ(r.rows()[1].metadata, R"x({"extra":"'Sample Collab' FetchedSignalMetadata()"})x");
+  EXPECT_EQ(r.rows()[2].metadata, R"({"transform":"ROTATE90"})");
+  EXPECT_EQ(r.r.counts.skipped, 1u);
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_EQ(r.errors()[0].line, 5u);
+}
+
+TEST(ListFormats, ParseHashLineGivesTheTrailingField) {
+  auto a = parse_hash_line(kH1 + ",100,uploads/x y.jpg\n");
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->trailing, "uploads/x y.jpg");
+  EXPECT_EQ(a->quality, 100);
+  auto b = parse_hash_line("hash=" + kH2 + ",norm=1,delta=0,quality=90,filename=z.png\r\n");
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(to_hex(b->hash), kH2);
+  EXPECT_EQ(b->trailing, "z.png");
+  auto c = parse_hash_line("pdq " + kH3);
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->trailing, "");
+  EXPECT_EQ(parse_hash_line("  # note").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(parse_hash_line("video_md5 abc").status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(parse_hash_line("nothex,1").status().code(), StatusCode::kParseError);
+}
+
+TEST(ListFormats, ThreatExchangeStateFiles) {
+  // python-threatexchange's simple.<type>.te: no header, csv.writer (CRLF), labels space-separated;
+  // a label with a newline comes quoted over two lines.
+  Read r = read_text(kH1 + ",2880742865368386,2020-07-31T18:47:45+0000,media_type_photo tag2\r\n" +
+                     kH2 + ",1234,2021-01-01T00:00:00+0000,\"multi\r\nline\"\r\n" +
+                     "nothex,55,2021-01-01T00:00:00+0000,\r\n" +
+                     kH3 + ",77,2021-01-01T00:00:00+0000,\r\n");
   EXPECT_EQ(r.format, ListFormat::kTxStoredCsv);
-  ASSERT_EQ(r.rows.size(), 2u);
-  EXPECT_EQ(r.rows[0].entry_id, "123");
-  EXPECT_EQ(r.rows[0].metadata, R"({"added_on":"2024-01-01","labels":"a,b"})");
-  EXPECT_EQ(r.rows[1].entry_id, kH2);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].line, 3u);
+  ASSERT_EQ(r.rows().size(), 3u);
+  EXPECT_EQ(r.rows()[0].entry_id, "2880742865368386");
+  EXPECT_EQ(r.rows()[0].metadata, R"({"added_on":"2020-07-31T18:47:45+0000","tags":["media_type_photo","tag2"]})");
+  EXPECT_EQ(r.rows()[1].metadata, R"({"added_on":"2021-01-01T00:00:00+0000","tags":["multi\r\nline"]})");
+  EXPECT_EQ(r.r.lines[2], 5u);  // after a record of two lines
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_EQ(r.errors()[0].line, 4u);
+  // HMA's variant carries the indicator id first, then the descriptor id.
+  Read hma = read_text(kH1 + ",9001,2880742865368386,2020-07-31T18:47:45+0000,a\n");
+  EXPECT_EQ(hma.format, ListFormat::kTxStoredCsv);
+  ASSERT_EQ(hma.rows().size(), 1u);
+  EXPECT_EQ(hma.rows()[0].entry_id, "9001");
+  EXPECT_EQ(hma.rows()[0].metadata, R"({"descriptor_id":"2880742865368386","added_on":"2020-07-31T18:47:45+0000","tags":["a"]})");
+  // With a header too.
+  Read h = read_text("indicator,descriptor_id,added_on,labels\n" + kH1 + ",123,2024-01-01,\"a b\"\n");
+  EXPECT_EQ(h.format, ListFormat::kTxStoredCsv);
+  ASSERT_EQ(h.rows().size(), 1u);
+  EXPECT_EQ(h.rows()[0].entry_id, "123");
 }
 
-TEST(ListFormats, ThreatExchangeExport) {
-  Read r = read("signal_type,signal_str,collab,category,tags\npdq," + kH1 + ",c1,cat,t1 t2\nmd5,abc,c1,,\npdq,xyz,c,,\n" +
-                "pdq," + kH2 + "\n");
+TEST(ListFormats, ThreatExchangeDatasetCsv) {
+  // `tx dataset -P --csv`: csv.DictWriter (CRLF); a signal in two collaborations is two adjacent rows.
+  std::string doc = "signal_type,signal_str,collab,category,tags\r\n"
+                    "pdq," + kH1 + ",Collab A,POSITIVE_CLASS,t1 t2\r\n"
+                    "pdq," + kH1 + ",\"Collab, B\",INVESTIGATION_SEED,\"t3\r\nt4\"\r\n"
+                    "pdq," + kH2 + ",Collab A,NEGATIVE_CLASS,\r\n"
+                    "video_md5,d41d8cd98f00b204e9800998ecf8427e,Collab A,POSITIVE_CLASS,\r\n"
+                    "pdq," + kH3 + ",Collab A,NEGATIVE_CLASS,\r\n"
+                    "pdq," + kH3 + ",Collab C,POSITIVE_CLASS,\r\n"
+                    "pdq,xyz,Collab A,POSITIVE_CLASS,\r\n";
+  Read r = read_text(doc);
   EXPECT_EQ(r.format, ListFormat::kTxExportCsv);
-  ASSERT_EQ(r.rows.size(), 2u);
-  EXPECT_EQ(r.rows[0].metadata, R"({"collab":"c1","category":"cat","tags":"t1 t2"})");
-  EXPECT_EQ(r.skipped, 1u);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].line, 4u);
-  // Without a header, the shape gives it away.
-  EXPECT_EQ(read("pdq," + kH1 + ",c,,\n").format, ListFormat::kTxExportCsv);
+  ASSERT_EQ(r.rows().size(), 3u);
+  EXPECT_EQ(r.rows()[0].entry_id, kH1);
+  EXPECT_EQ(r.rows()[0].state, EntryState::kActive);
+  EXPECT_EQ(r.rows()[0].metadata,
+            R"({"category":"POSITIVE_CLASS","collabs":[{"collab":"Collab A","category":"POSITIVE_CLASS","tags":["t1","t2"]},)"
+            R"({"collab":"Collab, B","category":"INVESTIGATION_SEED","tags":["t3\r\nt4"]}]})");
+  // Known benign: kept as withdrawn so it never matches.
+  EXPECT_EQ(r.rows()[1].state, EntryState::kWithdrawn);
+  EXPECT_EQ(r.rows()[1].metadata, R"({"collab":"Collab A","category":"NEGATIVE_CLASS"})");
+  // Negative in one collaboration, positive in another: disputed, still matching.
+  EXPECT_EQ(r.rows()[2].state, EntryState::kActive);
+  EXPECT_EQ(r.rows()[2].metadata.rfind(R"({"category":"DISPUTED")", 0), 0u) << r.rows()[2].metadata;
+  EXPECT_EQ(r.r.counts.benign, 1u);
+  EXPECT_EQ(r.r.counts.merged, 2u);
+  EXPECT_EQ(r.r.counts.skipped, 1u);
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_EQ(r.errors()[0].line, 9u);
+  // A fully quoted header (csv.QUOTE_ALL) is a header; a header-less file is detected by shape.
+  EXPECT_EQ(read_text("\"signal_type\",\"signal_str\",\"collab\",\"category\",\"tags\"\r\n\"pdq\",\"" + kH1 +
+                      "\",\"c\",\"POSITIVE_CLASS\",\"\"\r\n").rows().size(), 1u);
+  EXPECT_EQ(read_text("\"signal_type\",\"signal_str\"\r\n").format, ListFormat::kTxExportCsv);
+  EXPECT_EQ(read_text("pdq," + kH1 + ",c,,\n").format, ListFormat::kTxExportCsv);
 }
 
-TEST(ListFormats, StopNciiJson) {
-  std::string doc = "{\n \"hashRecords\": [\n"
-                    "  {\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH1 + "\", \"hashStatus\": \"Active\",\n"
-                    "   \"caseNumbers\": [\"1\"]},\n"
-                    "  {\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH2 + "\", \"hashStatus\": \"Withdrawn\"},\n"
-                    "  {\"signalType\": \"VideoMD5\", \"hashValue\": \"abc\"},\n"
-                    "  {\"signalType\": \"ImagePDQ\", \"hashValue\": \"12\", \"hashStatus\": \"Active\"},\n"
-                    "  {\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH2 + "\", \"hashStatus\": \"Deleted\"}\n"
-                    " ],\n \"nextSetToken\": \"x\"\n}\n";
-  Read r = read(doc);
-  EXPECT_EQ(r.format, ListFormat::kStopNciiJson);
-  ASSERT_EQ(r.rows.size(), 3u);
-  EXPECT_EQ(r.rows[0].state, EntryState::kActive);
-  EXPECT_EQ(r.rows[0].metadata.find('\n'), std::string::npos);
-  EXPECT_NE(r.rows[0].metadata.find("caseNumbers"), std::string::npos);
-  EXPECT_EQ(r.rows[1].state, EntryState::kWithdrawn);
-  EXPECT_EQ(r.rows[2].state, EntryState::kWithdrawn);
-  EXPECT_EQ(r.skipped, 1u);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].line, 7u);
-  // A broken document is one error naming its line.
-  auto bad = ListReader::FromString("{\"hashRecords\": [\n{\"a\": }]}", "x.json");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_NE(bad.status().message().find("line 2"), std::string::npos);
+TEST(ListFormats, BomCrlfAndOverlongLines) {
+  std::string big(3 << 20, 'a');
+  Read r = read_text("\xEF\xBB\xBF" + kH1 + "\r\n" + big + "\r\n" + kH2 + "\r\n");
+  ASSERT_EQ(r.rows().size(), 2u);
+  EXPECT_EQ(r.r.lines[1], 3u);
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_EQ(r.errors()[0].line, 2u);
+  EXPECT_NE(r.errors()[0].reason.find("1 MiB"), std::string::npos);
+  // An unterminated quote in a CSV costs at most 1 MiB of input, then reading resumes.
+  std::string csv = "hash,entry_id,quality,state,metadata\n" + kH1 + ",\"open,,,\n";
+  for (int i = 0; i < 20000; ++i) csv += "filler line " + std::to_string(i) + " ........................................\n";
+  csv += kH2 + ",last,,,\n";
+  Read q = read_text(csv);
+  ASSERT_GE(q.errors().size(), 1u);
+  EXPECT_EQ(q.errors()[0].line, 2u);
+  ASSERT_FALSE(q.rows().empty());
+  EXPECT_EQ(q.rows().back().entry_id, "last");
 }
 
-TEST(ListFormats, TechAgainstTerrorismJson) {
-  std::string doc = "{\"count\": 3, \"results\": [\n"
-                    "{\"id\": 17, \"hash_digest\": \"" + kH1 + "\", \"algorithm\": \"PDQ\", \"deleted\": false},\n"
-                    "{\"id\": 18, \"hash_digest\": \"" + kH2 + "\", \"algorithm\": \"PDQ\", \"deleted\": true},\n"
-                    "{\"id\": 19, \"hash_digest\": \"aa\", \"algorithm\": \"MD5\", \"deleted\": false},\n"
-                    "{\"id\": 20, \"hash_digest\": \"zz\", \"algorithm\": \"pdq\"}\n]}";
-  Read r = read(doc);
-  EXPECT_EQ(r.format, ListFormat::kTatJson);
-  ASSERT_EQ(r.rows.size(), 2u);
-  EXPECT_EQ(r.rows[0].entry_id, "17");
-  EXPECT_EQ(r.rows[1].state, EntryState::kWithdrawn);
-  EXPECT_EQ(r.skipped, 1u);
-  ASSERT_EQ(r.errors.size(), 1u);
-  EXPECT_EQ(r.errors[0].line, 5u);
-}
-
-TEST(ListFormats, NcmecXml) {
-  std::string doc = "<?xml version=\"1.0\"?>\n<queryResult xmlns=\"https://hashsharing.ncmec.org/npo/v1\">\n"
-                    "<images count=\"4\">\n"
-                    "<image>\n  <member id=\"42\">Org &amp; Co</member>\n  <id>img-1</id>\n"
-                    "  <fingerprints><md5>x</md5><pdq>" + kH1 + "</pdq></fingerprints>\n</image>\n"
-                    "<image><id>img-2</id><fingerprints><md5>y</md5></fingerprints></image>\n"
-                    "<image><id>img-3</id><fingerprints><pdq>nothex</pdq></fingerprints></image>\n"
-                    "<deletedImage><member id=\"42\"/><id>img-0</id></deletedImage>\n"
-                    "<image><fingerprints><pdq>" + kH2 + "</pdq></fingerprints></image>\n"
-                    "</images></queryResult>\n";
-  Read r = read(doc);
-  EXPECT_EQ(r.format, ListFormat::kNcmecXml);
-  ASSERT_EQ(r.rows.size(), 2u);
-  EXPECT_EQ(r.rows[0].entry_id, "img-1");
-  EXPECT_EQ(to_hex(r.rows[0].hash), kH1);
-  EXPECT_EQ(r.rows[0].metadata, R"({"member":"42"})");
-  EXPECT_EQ(r.rows[1].entry_id, "img-0");
-  EXPECT_EQ(r.rows[1].state, EntryState::kWithdrawn);
-  EXPECT_FALSE(r.rows[1].has_hash);
-  EXPECT_EQ(r.skipped, 1u);
-  ASSERT_EQ(r.errors.size(), 2u);
-  EXPECT_EQ(r.errors[0].line, 10u);
-  EXPECT_EQ(r.errors[1].line, 12u);
-  // Structural damage is reported with its line; earlier rows are kept.
-  Read broken = read("<images><image><id>a</id><fingerprints><pdq>" + kH1 + "</pdq></fingerprints></image>\n<image></oops>");
-  EXPECT_EQ(broken.rows.size(), 1u);
-  ASSERT_EQ(broken.errors.size(), 1u);
-  EXPECT_EQ(broken.errors[0].line, 2u);
-}
-
-TEST(ListFormats, ExportRoundTripsThroughCsv) {
+TEST(ListFormats, ExportRoundTripsThroughCsvAndJsonl) {
   ListEntry a;
   a.entry_id = "id,with \"quotes\"";
   a.has_hash = true;
   a.hash = *parse_hex(kH1);
   a.quality = 88;
-  a.metadata = R"({"k":"v,w"})";
+  a.metadata = R"({"member":"Org, \"X\"","tags":["a","b"],"cases":3})";
   ListEntry b;
-  b.entry_id = "plain";
-  b.has_hash = true;
-  b.hash = *parse_hex(kH2);
+  b.entry_id = "42-img-0";  // a withdrawal known only by its id
   b.state = EntryState::kWithdrawn;
-  std::string csv = entry_csv_header();
-  append_entry_csv(a, &csv);
-  append_entry_csv(b, &csv);
-  Read r = read(csv);
-  EXPECT_EQ(r.format, ListFormat::kHashsieveCsv);
-  ASSERT_EQ(r.rows.size(), 2u);
-  EXPECT_TRUE(r.errors.empty());
-  EXPECT_EQ(r.rows[0].entry_id, a.entry_id);
-  EXPECT_EQ(r.rows[0].quality, 88);
-  EXPECT_EQ(r.rows[0].metadata, a.metadata);
-  EXPECT_EQ(r.rows[1].state, EntryState::kWithdrawn);
+  ListEntry c;
+  c.entry_id = "plain";
+  c.has_hash = true;
+  c.hash = *parse_hex(kH2);
+  c.state = EntryState::kWithdrawn;
+  c.metadata = R"("free text, not JSON")";  // stored metadata is JSON: text comes as a string
+  for (bool jsonl : {false, true}) {
+    std::string text = jsonl ? "" : entry_csv_header();
+    for (const ListEntry* e : {&a, &b, &c}) (jsonl ? append_entry_jsonl : append_entry_csv)(*e, &text);
+    Read r = read_text(text);
+    EXPECT_EQ(r.format, jsonl ? ListFormat::kHashsieveJsonl : ListFormat::kHashsieveCsv);
+    EXPECT_TRUE(r.errors().empty()) << r.errors()[0].to_string();
+    ASSERT_EQ(r.rows().size(), 3u) << text;
+    size_t i = 0;
+    for (const ListEntry* e : {&a, &b, &c}) {
+      const ListEntry& g = r.rows()[i++];
+      EXPECT_EQ(g.entry_id, e->entry_id);
+      EXPECT_EQ(g.has_hash, e->has_hash);
+      EXPECT_EQ(g.hash, e->hash);
+      EXPECT_EQ(g.quality, e->quality);
+      EXPECT_EQ(g.state, e->state);
+      EXPECT_EQ(g.metadata, e->metadata) << (jsonl ? "jsonl" : "csv");
+    }
+  }
   std::string jsonl;
   append_entry_jsonl(a, &jsonl);
   EXPECT_EQ(jsonl, "{\"hash\":\"" + kH1 + "\",\"entry_id\":\"id,with \\\"quotes\\\"\",\"quality\":88,"
-                   "\"state\":\"active\",\"metadata\":{\"k\":\"v,w\"}}\n");
+                   "\"state\":\"active\",\"metadata\":" + a.metadata + "}\n");
+}
+
+TEST(ListFormats, MetadataIsAlwaysJsonAndStable) {
+  // Our CSV's metadata column: JSON is compacted, anything else becomes a JSON string.
+  Read r = read_text("hash,entry_id,quality,state,metadata\n" + kH1 + ",a,,,\"{ \"\"k\"\" : [1, 2] }\"\n" + kH2 +
+                     ",b,,,plain \xff text\n" + kH3 + ",\"bad \xff id\",,,\n");
+  ASSERT_EQ(r.rows().size(), 2u);
+  EXPECT_EQ(r.rows()[0].metadata, R"({"k":[1,2]})");
+  EXPECT_EQ(r.rows()[1].metadata, "\"plain \xEF\xBF\xBD text\"");
+  ASSERT_EQ(r.errors().size(), 1u);
+  EXPECT_NE(r.errors()[0].reason.find("UTF-8"), std::string::npos);
+  // A quoted field may end in a CR of its own.
+  Read q = read_text("hash,entry_id,quality,state,metadata\r\n" + kH1 + ",a,,,\"x\r\"\r\n");
+  ASSERT_EQ(q.rows().size(), 1u);
+  EXPECT_EQ(q.rows()[0].metadata, "\"x\\r\"");
 }
 
 TEST(ListFormats, FormatNames) {
-  for (const char* n : {"auto", "hex", "csv", "tx-csv", "tx-export", "stopncii", "ncmec", "tat"}) {
+  for (const char* n : {"auto", "hex", "csv", "tx-csv", "tx-export", "stopncii", "ncmec", "tat", "jsonl"}) {
     auto f = parse_list_format(n);
     ASSERT_TRUE(f.ok());
     EXPECT_STREQ(list_format_name(*f), n);
   }
   EXPECT_FALSE(parse_list_format("xml").ok());
-  EXPECT_FALSE(ListReader::FromString("{\"other\": 1}", "x").ok());
   EXPECT_EQ(ListReader::Open("/nonexistent/file").status().code(), StatusCode::kIoError);
 }
 

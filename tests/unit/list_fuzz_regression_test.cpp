@@ -17,10 +17,11 @@ Read read_all(std::string text, ListFormat format) {
   auto reader = ListReader::FromString(std::move(text), "in", format);
   EXPECT_TRUE(reader.ok());
   if (!reader.ok()) return r;
-  for (;;) {
-    auto more = (*reader)->next(&r.rows, &r.errors, 64);
-    if (!more.ok() || !*more) break;
-  }
+  auto all = read_list(**reader);
+  EXPECT_TRUE(all.ok());
+  if (!all.ok()) return r;
+  r.rows = std::move(all->rows);
+  r.errors = std::move(all->errors);
   return r;
 }
 
@@ -47,19 +48,19 @@ TEST(ListFuzzRegression, ControlCharactersInAnIdAreARowError) {
   expect_round_trip(r.rows);
 
   const std::string h = "e8393d882d997c797659b6d09cddae01e269194d260d50626f250fc5b067f59e";
-  Read x = read_all("<queryResult><images><image><id>a\tb</id><fingerprints><pdq>" + h +
-                        "</pdq></fingerprints></image><image><id>ok-1</id><fingerprints><pdq>" + h +
+  Read x = read_all("<queryResult><images><image><member id=\"7\"/><id>a\tb</id><fingerprints><pdq>" + h +
+                        "</pdq></fingerprints></image><image><member id=\"7\"/><id>ok-1</id><fingerprints><pdq>" + h +
                         "</pdq></fingerprints></image></images></queryResult>",
                     ListFormat::kNcmecXml);
   ASSERT_EQ(x.rows.size(), 1u);
-  EXPECT_EQ(x.rows[0].entry_id, "ok-1");
+  EXPECT_EQ(x.rows[0].entry_id, "7-ok-1");
   ASSERT_EQ(x.errors.size(), 1u);
   EXPECT_NE(x.errors[0].reason.find("control character"), std::string::npos) << x.errors[0].reason;
 
   Read t = read_all("{\"results\":[{\"id\":\" spaced \",\"hash_digest\":\"" + h + "\",\"algorithm\":\"PDQ\"}]}",
                     ListFormat::kTatJson);
   ASSERT_EQ(t.rows.size(), 1u);
-  EXPECT_EQ(t.rows[0].entry_id, "spaced");
+  EXPECT_EQ(t.rows[0].entry_id, h);  // keyed by the hash; the record id is metadata
   expect_round_trip(t.rows);
 }
 

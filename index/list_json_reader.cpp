@@ -1,0 +1,465 @@
+// JSON lists, parsed as a stream (nlohmann's SAX interface): StopNCII FetchHashes pages
+// (`hashRecords`), Tech Against Terrorism hash-list pages (`results`), and hashsieve's own JSONL
+// (`list export --format jsonl`, `hash --format jsonl`). A file may hold one page, several pages
+// one after another (JSONL, or concatenated as a fetch loop writes them) or an array of pages;
+// only one record at a time is held in memory.
+#include <algorithm>
+#include <cstring>
+#include <iterator>
+
+#include "index/list_metadata.h"
+#include "common/api_guard.h"
+#include "index/list_rows.h"
+
+namespace hashsieve::lists {
+namespace {
+
+// The byte stream under the parser: counts lines (lazily, a block at a time), and cuts the input
+// short (so the parser stops) when more than kMaxRecordBytes pass between two parser events: one
+// token (a string, a number, a run of white space) that long, which the parser would otherwise
+// buffer whole.
+class JsonInput {
+ public:
+  explicit JsonInput(ByteSource& src) : src_(src) {}
+
+  bool at_end() {
+    if (i_ < view_.size()) {
+      if (base_ + i_ - event_at_ > kMaxRecordBytes) stopped_ = overlong_ = true;
+      return stopped_;
+    }
+    if (stopped_ || !refill()) return true;
+    return false;
+  }
+  char peek() const { return view_[i_]; }
+  void advance() { ++i_; }
+  // The parser reported something: the current token ended.
+  void event() { event_at_ = base_ + i_; }
+  // Past white space; false at the end of the input.
+  bool skip_space() {
+    while (!at_end()) {
+      char c = peek();
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return true;
+      advance();
+      event();
+    }
+    return false;
+  }
+  // Drops the rest of the current line (after an error in JSONL input), without holding it.
+  void skip_line() {
+    stopped_ = overlong_ = false;
+    while (true) {
+      if (i_ >= view_.size() && !refill()) break;
+      const char* at = view_.data() + i_;
+      if (const void* nl = std::memchr(at, '\n', view_.size() - i_)) {
+        i_ += size_t(static_cast<const char*>(nl) - at) + 1;
+        break;
+      }
+      i_ = view_.size();
+    }
+    event();
+  }
+  // The line of the next byte.
+  uint64_t line() {
+    line_ += uint64_t(std::count(view_.data() + counted_, view_.data() + i_, '\n'));
+    counted_ = i_;
+    return line_;
+  }
+  bool overlong() const { return overlong_; }
+  uint64_t offset() const { return base_ + i_; }
+  bool at_line_start() const { return base_ + i_ == 0 || (i_ > 0 && view_[i_ - 1] == '\n') || (i_ == 0 && last_newline_); }
+  const Status& io_status() const { return io_; }
+
+ private:
+  bool refill() {
+    line();
+    last_newline_ = !view_.empty() && view_.back() == '\n';
+    base_ += view_.size();
+    src_.consume(view_.size());
+    view_ = {};
+    i_ = counted_ = 0;
+    auto m = src_.more();
+    if (!m.ok()) { io_ = m.status(); stopped_ = true; return false; }
+    view_ = src_.data();
+    return !view_.empty();
+  }
+  ByteSource& src_;
+  std::string_view view_;
+  size_t i_ = 0, counted_ = 0;
+  uint64_t base_ = 0, line_ = 1, event_at_ = 0;
+  bool stopped_ = false, overlong_ = false, last_newline_ = false;
+  Status io_;
+};
+
+// An input iterator over JsonInput for the parser; all copies share the input.
+struct JsonIter {
+  using iterator_category = std::input_iterator_tag;
+  using value_type = char;
+  using difference_type = std::ptrdiff_t;
+  using pointer = const char*;
+  using reference = const char&;
+  JsonInput* in = nullptr;
+  bool done() const { return in == nullptr || in->at_end(); }
+  friend bool operator==(const JsonIter& a, const JsonIter& b) { return a.done() == b.done(); }
+  friend bool operator!=(const JsonIter& a, const JsonIter& b) { return !(a == b); }
+  char operator*() const { return in->peek(); }
+  JsonIter& operator++() { in->advance(); return *this; }
+};
+
+enum class Kind { kUnknown, kStopNcii, kTat, kHashsieve, kHashOutput };
+
+ListFormat format_of(Kind k) {
+  switch (k) {
+    case Kind::kStopNcii: return ListFormat::kStopNciiJson;
+    case Kind::kTat: return ListFormat::kTatJson;
+    case Kind::kHashsieve:
+    case Kind::kHashOutput: return ListFormat::kHashsieveJsonl;
+    default: return ListFormat::kAuto;
+  }
+}
+
+const char* kind_name(Kind k) {
+  switch (k) {
+    case Kind::kStopNcii: return "StopNCII hash record";
+    case Kind::kTat: return "Tech Against Terrorism record";
+    default: return "hashsieve JSONL record";
+  }
+}
+
+// Builds one JSON value (a record) from SAX events, up to kMaxRecordBytes of input.
+struct Builder {
+  Meta root;
+  std::vector<Meta*> stack;  // nullptr below a value that is not kept
+  std::string key;
+  uint64_t line = 0, start = 0;
+  bool oversized = false;
+
+  void begin(uint64_t at_line, uint64_t at_offset) {
+    root = Meta::object();
+    stack.assign(1, &root);
+    key.clear();
+    line = at_line;
+    start = at_offset;
+    oversized = false;
+  }
+  void add(Meta v, uint64_t offset) {
+    bool structured = v.is_structured();
+    Meta* top = stack.empty() ? nullptr : stack.back();
+    if (offset - start > kMaxRecordBytes) oversized = true;
+    if (!top || oversized) {
+      if (structured) stack.push_back(nullptr);
+      return;
+    }
+    Meta* child;
+    if (top->is_object()) {
+      child = &((*top)[key] = std::move(v));
+    } else {
+      top->push_back(std::move(v));
+      child = &top->back();
+    }
+    if (structured) stack.push_back(child);
+  }
+};
+
+std::string str(const Meta& rec, const char* key) {
+  auto it = rec.find(key);
+  if (it == rec.end()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number()) return it->dump();
+  return {};
+}
+
+class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
+ public:
+  JsonReader(std::unique_ptr<ByteSource> src, std::string file, ListFormat format)
+      : src_(std::move(src)), file_(std::move(file)), forced_(format), format_(format), in_(*src_) {}
+
+  ListFormat format() const noexcept override { return format_; }
+  ReadCounts counts() const noexcept override { return counts_; }
+  const std::string& name() const noexcept override { return file_; }
+
+  Status read(ListSink& sink) override {
+    return guard_status([&] { return read_all(sink); });
+  }
+
+ private:
+  Status read_all(ListSink& sink) {
+    sink_ = &sink;
+    uint64_t values = 0;
+    bool one_line_values = true;  // JSONL so far: an error costs only its line
+    while (in_.skip_space()) {
+      frames_.clear();
+      uint64_t start_line = in_.line();
+      bool at_line_start = in_.at_line_start();
+      parse_error_.clear();
+      nlohmann::json_sax<Meta>* sax = this;
+      bool ok = Meta::sax_parse(JsonIter{&in_}, JsonIter{}, sax, nlohmann::detail::input_format_t::json,
+                                /*strict=*/false);
+      if (!status_.ok()) return status_;
+      if (!in_.io_status().ok()) return Status(StatusCode::kIoError, file_ + ": " + in_.io_status().message());
+      if (ok) {
+        ++values;
+        one_line_values = one_line_values && in_.line() == start_line && at_line_start;
+        continue;
+      }
+      std::string why = in_.overlong() ? "a JSON value longer than 1 MiB" : "invalid JSON: " + parse_error_;
+      bool resync = values > 0 && one_line_values && at_line_start;
+      if (!resync) {
+        sink.error(RowError{file_, in_.line(), why + "; the rest of the input is ignored"});
+        return Status::Ok();
+      }
+      sink.error(RowError{file_, in_.line(), why});
+      in_.skip_line();
+    }
+    if (!in_.io_status().ok()) return Status(StatusCode::kIoError, file_ + ": " + in_.io_status().message());
+    return status_;
+  }
+
+  enum class Frame { kTopArray, kTop, kRecordArray, kRecord, kInner, kIgnore };
+
+  Builder* builder() {
+    for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) {
+      if (*it == Frame::kRecord) return &record_;
+      if (*it == Frame::kTop) return &page_;
+      if (*it == Frame::kRecordArray || *it == Frame::kTopArray || *it == Frame::kIgnore) return nullptr;
+    }
+    return nullptr;
+  }
+  bool in_dom() const {
+    return !frames_.empty() && (frames_.back() == Frame::kTop || frames_.back() == Frame::kRecord ||
+                                frames_.back() == Frame::kInner);
+  }
+  void bad(uint64_t line, const std::string& why) { sink_->error(RowError{file_, line, why}); }
+
+  bool value(Meta v) {
+    in_.event();
+    if (in_dom()) {
+      builder()->add(std::move(v), in_.offset());
+    } else if (!frames_.empty() && frames_.back() == Frame::kIgnore) {
+      // inside a value that is not a record
+    } else {
+      bad(in_.line(), frames_.empty() || frames_.back() == Frame::kTopArray
+                          ? "not a page or record (expected a JSON object)"
+                          : "record is not a JSON object");
+    }
+    return true;
+  }
+
+  bool null() override { return value(nullptr); }
+  bool boolean(bool v) override { return value(v); }
+  bool number_integer(number_integer_t v) override { return value(v); }
+  bool number_unsigned(number_unsigned_t v) override { return value(v); }
+  bool number_float(number_float_t v, const string_t&) override { return value(v); }
+  bool string(string_t& v) override { return value(std::move(v)); }
+  bool binary(binary_t&) override { return value(nullptr); }
+
+  bool start_object(std::size_t) override {
+    in_.event();
+    if (frames_.empty() || frames_.back() == Frame::kTopArray) {
+      frames_.push_back(Frame::kTop);
+      page_.begin(in_.line(), in_.offset());
+      page_has_records_ = false;
+    } else if (frames_.back() == Frame::kRecordArray) {
+      frames_.push_back(Frame::kRecord);
+      record_.begin(in_.line(), in_.offset());
+    } else if (in_dom()) {
+      builder()->add(Meta::object(), in_.offset());
+      frames_.push_back(Frame::kInner);
+    } else {
+      frames_.push_back(Frame::kIgnore);
+    }
+    return true;
+  }
+  bool key(string_t& k) override {
+    in_.event();
+    if (in_dom()) builder()->key = k;
+    return true;
+  }
+  bool end_object() override {
+    in_.event();
+    Frame f = frames_.back();
+    frames_.pop_back();
+    if (f == Frame::kInner) {
+      if (Builder* b = builder()) b->stack.pop_back();
+    } else if (f == Frame::kRecord) {
+      return interpret(record_, array_kind_);
+    } else if (f == Frame::kTop && !page_has_records_) {
+      return interpret(page_, Kind::kUnknown);  // a record on its own (JSONL)
+    }
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    in_.event();
+    if (frames_.empty() || frames_.back() == Frame::kTopArray) {
+      frames_.push_back(Frame::kTopArray);
+    } else if (frames_.back() == Frame::kTop && page_.stack.size() == 1 &&
+               (page_.key == "hashRecords" || page_.key == "results")) {
+      array_kind_ = page_.key == "hashRecords" ? Kind::kStopNcii : Kind::kTat;
+      page_has_records_ = true;
+      frames_.push_back(Frame::kRecordArray);
+    } else if (in_dom()) {
+      builder()->add(Meta::array(), in_.offset());
+      frames_.push_back(Frame::kInner);
+    } else {
+      if (frames_.back() == Frame::kRecordArray) bad(in_.line(), "record is not a JSON object");
+      frames_.push_back(Frame::kIgnore);
+    }
+    return true;
+  }
+  bool end_array() override {
+    in_.event();
+    Frame f = frames_.back();
+    frames_.pop_back();
+    if (f == Frame::kInner)
+      if (Builder* b = builder()) b->stack.pop_back();
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception& ex) override {
+    std::string what = ex.what();
+    size_t colon = what.find(": ");  // drop the parser's own position (relative to this value)
+    parse_error_ = colon == std::string::npos ? what : what.substr(colon + 2);
+    return false;
+  }
+
+  static Kind kind_of(const Meta& rec) {
+    if (rec.contains("hashValue")) return Kind::kStopNcii;
+    if (rec.contains("hash_digest")) return Kind::kTat;
+    if (rec.contains("entry_id")) return Kind::kHashsieve;
+    if (rec.contains("pdq")) return Kind::kHashOutput;
+    return Kind::kUnknown;
+  }
+
+  bool interpret(Builder& b, Kind kind) {
+    if (b.oversized) { bad(b.line, "record longer than 1 MiB"); return true; }
+    const Meta& rec = b.root;
+    if (kind == Kind::kUnknown) kind = kind_of(rec);
+    if (kind == Kind::kUnknown) {
+      bad(b.line, "not a StopNCII, Tech Against Terrorism or hashsieve record");
+      return true;
+    }
+    if (forced_ != ListFormat::kAuto && format_of(kind) != forced_) {
+      bad(b.line, std::string("a ") + kind_name(kind) + ", not " + list_format_name(forced_));
+      return true;
+    }
+    if (format_ == ListFormat::kAuto) format_ = format_of(kind);
+    ListEntry e;
+    std::string why;
+    bool keep = kind == Kind::kStopNcii ? stopncii(rec, &e, &why)
+                : kind == Kind::kTat    ? tat(rec, &e, &why)
+                : kind == Kind::kHashsieve ? hashsieve(rec, &e, &why)
+                                           : hash_output(rec, &e, &why);
+    if (!why.empty()) { bad(b.line, why); return true; }
+    if (!keep) return true;
+    if (std::string p = entry_id_problem(e.entry_id); !p.empty()) { bad(b.line, "entry id: " + p); return true; }
+    status_ = sink_->row(std::move(e), b.line);
+    return status_.ok();
+  }
+
+  bool take_hash(const std::string& text, const char* field, ListEntry* e, std::string* why) {
+    if (!parse_hash_field(text, &e->hash, why)) { *why = std::string(field) + ": " + *why; return false; }
+    e->has_hash = true;
+    return true;
+  }
+
+  // StopNCII: a record is the current state of one hash. Received (a new case), Active and Unknown
+  // mean present; Withdrawn and Deleted mean the hash must go.
+  bool stopncii(const Meta& rec, ListEntry* e, std::string* why) {
+    if (lower(str(rec, "signalType")) != "imagepdq") { ++counts_.skipped; return false; }
+    if (!take_hash(str(rec, "hashValue"), "hashValue", e, why)) return false;
+    std::string status = str(rec, "hashStatus");
+    std::string ls = lower(status);
+    if (ls == "withdrawn" || ls == "deleted") e->state = EntryState::kWithdrawn;
+    e->entry_id = to_hex(e->hash);  // StopNCII identifies a record by its hash
+    Meta m = Meta::object();
+    if (!status.empty()) m["status"] = status;
+    if (auto it = rec.find("caseNumbers"); it != rec.end() && it->is_structured()) m["cases"] = it->size();
+    if (auto it = rec.find("lastModtimestamp"); it != rec.end() && it->is_number()) m["modified"] = *it;
+    Meta feedback = Meta::array(), tags = Meta::array();
+    if (auto it = rec.find("CSPFeedbacks"); it != rec.end() && it->is_array()) {
+      for (const Meta& fb : *it) {
+        if (!fb.is_object()) continue;
+        std::string v = str(fb, "feedbackValue");
+        if (!v.empty() && std::find(feedback.begin(), feedback.end(), v) == feedback.end()) feedback.push_back(v);
+        if (auto t = fb.find("tags"); t != fb.end() && t->is_array())
+          for (const Meta& tag : *t)
+            if (tag.is_string() && std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
+      }
+    }
+    if (!feedback.empty()) m["feedback"] = std::move(feedback);
+    if (!tags.empty()) m["tags"] = std::move(tags);
+    e->metadata = meta_text(m);
+    return true;
+  }
+
+  // Tech Against Terrorism: keyed by the hash, as python-threatexchange does, because a deletion
+  // comes back under a new record id.
+  bool tat(const Meta& rec, ListEntry* e, std::string* why) {
+    if (lower(str(rec, "algorithm")) != "pdq") { ++counts_.skipped; return false; }
+    if (!take_hash(str(rec, "hash_digest"), "hash_digest", e, why)) return false;
+    auto del = rec.find("deleted");
+    if (del != rec.end() && ((del->is_boolean() && del->get<bool>()) ||
+                             (del->is_string() && lower(del->get<std::string>()) == "true")))
+      e->state = EntryState::kWithdrawn;
+    e->entry_id = to_hex(e->hash);
+    Meta m = Meta::object();
+    for (const char* k : {"id", "ideology", "file_type", "created_on", "updated_on"}) {
+      auto it = rec.find(k);
+      if (it != rec.end() && !it->is_null() && !it->is_structured()) m[std::string(k) == "id" ? "record_id" : k] = *it;
+    }
+    e->metadata = meta_text(m);
+    return true;
+  }
+
+  // `list export --format jsonl`: hash (null for a withdrawal by id), entry_id, quality, state, metadata.
+  bool hashsieve(const Meta& rec, ListEntry* e, std::string* why) {
+    std::string state = lower(str(rec, "state"));
+    if (state == "withdrawn") e->state = EntryState::kWithdrawn;
+    else if (!state.empty() && state != "active") { *why = "state must be active or withdrawn"; return false; }
+    auto h = rec.find("hash");
+    bool no_hash = h == rec.end() || h->is_null();
+    if (!(no_hash && e->state == EntryState::kWithdrawn) && !take_hash(str(rec, "hash"), "hash", e, why)) return false;
+    e->entry_id = str(rec, "entry_id");
+    if (!quality(rec, e, why)) return false;
+    if (auto m = rec.find("metadata"); m != rec.end()) e->metadata = meta_text(*m);
+    return true;
+  }
+
+  // `hash --format jsonl`: path, pdq, quality (the path is the id, as for `hash,quality,path`).
+  bool hash_output(const Meta& rec, ListEntry* e, std::string* why) {
+    if (!take_hash(str(rec, "pdq"), "pdq", e, why)) return false;
+    e->entry_id = str(rec, "path");
+    if (e->entry_id.empty()) e->entry_id = to_hex(e->hash);
+    return quality(rec, e, why);
+  }
+
+  static bool quality(const Meta& rec, ListEntry* e, std::string* why) {
+    auto q = rec.find("quality");
+    if (q == rec.end() || q->is_null()) return true;
+    if (!q->is_number_integer() || q->get<int64_t>() < 0 || q->get<int64_t>() > 100) {
+      *why = "quality must be 0..100";
+      return false;
+    }
+    e->quality = int(q->get<int64_t>());
+    return true;
+  }
+
+  std::unique_ptr<ByteSource> src_;
+  std::string file_;
+  ListFormat forced_, format_;
+  JsonInput in_;
+  ListSink* sink_ = nullptr;
+  ReadCounts counts_;
+  Status status_;
+  std::string parse_error_;
+  std::vector<Frame> frames_;
+  Builder page_, record_;
+  bool page_has_records_ = false;
+  Kind array_kind_ = Kind::kUnknown;
+};
+
+}  // namespace
+
+std::unique_ptr<ListReader> make_json_reader(std::unique_ptr<ByteSource> src, std::string file, ListFormat format) {
+  return std::make_unique<JsonReader>(std::move(src), std::move(file), format);
+}
+
+}  // namespace hashsieve::lists
