@@ -24,6 +24,7 @@
 #include "hashsieve/hash_index.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/list_formats.h"
+#include "hashsieve/simd.h"
 
 #ifdef HASHSIEVE_HAVE_FAISS
 #include <faiss/IndexBinaryFlat.h>
@@ -155,11 +156,22 @@ void bench_shape(const char* shape, bool clustered, size_t n, size_t groups, boo
 
   // The flat scans are ~100x slower: time them on the first groups and check them against ours.
   size_t flat_groups = std::min<size_t>(groups, std::max<size_t>(2, 40'000'000 / std::max<size_t>(n, 1)));
-  auto flat = HashIndex::Build(snapshot_of(entries), IndexOptions{IndexKind::kFlat, true});
-  for (bool ct : {false, true}) {
+  // Each flat scan at the best Hamming kernels the CPU runs, then (when those are not scalar)
+  // the plain scan again with the scalar ones, for the kernels' speed-up in the same run.
+  struct FlatRun {
+    SimdLevel level;
+    bool constant_time;
+  };
+  std::vector<FlatRun> flat_runs{{SimdLevel::kAuto, false}, {SimdLevel::kAuto, true}};
+  if (simd_level_available(SimdLevel::kAvx512)) flat_runs.push_back({SimdLevel::kScalar, false});
+  for (const FlatRun& fr : flat_runs) {
+    auto flat = HashIndex::Build(snapshot_of(entries), IndexOptions{IndexKind::kFlat, true, 0, fr.level});
     SearchOptions fo = so;
-    fo.constant_time = ct;
-    Row r{ct ? "hashsieve flat scan, constant time" : "hashsieve flat scan (8 queries/pass)"};
+    fo.constant_time = fr.constant_time;
+    Row r{fr.level == SimdLevel::kScalar ? "hashsieve flat scan, scalar kernel"
+          : fr.constant_time             ? "hashsieve flat scan, constant time"
+                                         : "hashsieve flat scan (8 queries/pass)"};
+    std::fprintf(stderr, "[%s] %s: %s Hamming kernels\n", shape, r.name.c_str(), simd_level_name((*flat)->simd_level()));
     r.bytes_per_hash = double((*flat)->index_bytes() + (*flat)->entry_id_bytes()) / double(n);
     r.qps = run_groups(queries, flat_groups, [&](const Hash256* q) {
       auto res = std::move((*flat)->search(q, 8, fo)).value();
@@ -171,7 +183,6 @@ void bench_shape(const char* shape, bool clustered, size_t n, size_t groups, boo
     }, &r.matches);
     rows.push_back(r);
   }
-  flat.value().reset();
 
 #ifdef HASHSIEVE_HAVE_FAISS
   if (faiss_on) {

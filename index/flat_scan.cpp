@@ -3,6 +3,7 @@
 #include "common/parallel_for.h"
 
 #include <algorithm>
+#include <cstddef>
 
 namespace hashsieve::detail {
 namespace {
