@@ -9,6 +9,7 @@
 #include "tools/commands.h"
 #include "tools/db_options.h"
 #include "tools/exit_codes.h"
+#include "tools/path_text.h"
 
 namespace hashsieve::cli {
 namespace {
@@ -65,7 +66,7 @@ int do_import(const ListOptions& a) {
     std::fprintf(stderr,
                  "%s (%s): added %llu, updated %llu, unchanged %llu, withdrawn %llu, unknown ids %llu, "
                  "not PDQ %llu, bad rows %zu\n",
-                 file.c_str(), list_format_name((*reader)->format()), (unsigned long long)s.added,
+                 escape_path(file).c_str(), list_format_name((*reader)->format()), (unsigned long long)s.added,
                  (unsigned long long)s.updated, (unsigned long long)s.unchanged, (unsigned long long)s.withdrawn,
                  (unsigned long long)s.not_found, (unsigned long long)rep->skipped, rep->errors.size());
     if (!rep->errors.empty()) rc = kExitDoneWithRejects;

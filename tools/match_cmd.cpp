@@ -12,6 +12,7 @@
 #include "tools/db_options.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
+#include "tools/path_text.h"
 
 namespace hashsieve::cli {
 namespace {
@@ -83,7 +84,7 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
     if (s.empty() || s[0] == '#') continue;
     auto h = parse_hex(s);
     if (!h.ok()) {
-      std::fprintf(stderr, "%s:%llu: %s\n", name.c_str(), (unsigned long long)no, h.status().message().c_str());
+      std::fprintf(stderr, "%s:%llu: %s\n", escape_path(name).c_str(), (unsigned long long)no, h.status().message().c_str());
       ok = false;
       continue;
     }
@@ -91,7 +92,7 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
   }
   std::free(line);
   if (std::ferror(f)) {
-    std::fprintf(stderr, "%s: read error\n", name.c_str());
+    std::fprintf(stderr, "%s: read error\n", escape_path(name).c_str());
     ok = false;
   }
   return ok;
@@ -132,7 +133,8 @@ int run(Options& o) {
     }
     std::FILE* f = std::fopen(file.c_str(), "rb");
     if (!f) {
-      std::fprintf(stderr, "hashsieve match: %s: %s\n", file.c_str(), std::strerror(errno));
+      const int err = errno;
+      std::fprintf(stderr, "hashsieve match: %s: %s\n", escape_path(file).c_str(), std::strerror(err));
       inputs_ok = false;
       continue;
     }

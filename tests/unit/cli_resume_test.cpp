@@ -3,6 +3,7 @@
 // no torn line). State files that do not belong to the queue are refused without touching the report.
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 
 #include <chrono>
 #include <random>
@@ -66,14 +67,32 @@ TEST_F(CliResume, KilledScansResumeToTheUninterruptedReport) {
   const std::string want = slurp(want_report);
   ASSERT_EQ(lines_of(want).size(), size_t(n));
 
+  // Each round: wait until the run has recorded progress of its own (however slow the machine),
+  // then kill it at a random moment.
   std::mt19937 rng(20261129);
   int killed = 0, killed_mid_queue = 0, needed_repair = 0;
   for (int round = 0; round < 6; ++round) {
+    const long long before = fs::exists(state) ? state_field(state, "done") : 0;
     const pid_t pid = testing::spawn_cli(with({"--state", state.string(), "--report", report.string()}));
-    std::this_thread::sleep_for(std::chrono::milliseconds(400 + rng() % 2600));
+    bool exited = false;
+    for (int waited = 0; waited < 120'000; waited += 20) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (::waitpid(pid, nullptr, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      if (fs::exists(state) && state_field(state, "done") > before) break;
+    }
+    // Odd rounds: wait until report lines past the recorded state exist (a kill must cut them).
+    for (int waited = 0; !exited && round % 2 && waited < 30'000; waited += 10) {
+      if (fs::exists(report) && (long long)fs::file_size(report) > state_field(state, "report_bytes")) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      exited = ::waitpid(pid, nullptr, WNOHANG) == pid;
+    }
+    if (exited) break;  // it finished first
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % (round % 2 ? 200 : 1500)));
     ::kill(pid, SIGKILL);
-    const int status = testing::wait_cli(pid);
-    if (status != 128 + SIGKILL) break;  // it finished first
+    if (testing::wait_cli(pid) != 128 + SIGKILL) break;
     ++killed;
     const long long done = state_field(state, "done"), bytes = state_field(state, "report_bytes");
     if (done > 0 && done < n) ++killed_mid_queue;

@@ -3,6 +3,7 @@
 // --state is never advanced over report lines that were not written.
 #include <gtest/gtest.h>
 #include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,6 +88,30 @@ TEST_F(CliWriteErrors, StateIsNeverAdvancedOverUnwrittenReportLines) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("cannot write the report /dev/full: No space left on device"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(state)) << testing::slurp(state);
+}
+
+// A real full disk: a one-page tmpfs (needs the right to mount; skipped without it).
+TEST_F(CliWriteErrors, FullDiskStopsTheScanAndTheStateCoversOnlyWhatWasWritten) {
+  testing::TempDir d;
+  const fs::path disk = d / "disk";
+  fs::create_directories(disk);
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", 0, "size=4k") != 0) GTEST_SKIP() << "cannot mount a small tmpfs here";
+  const fs::path report = disk / "report.jsonl", state = d / "state";
+  auto r = run_cli("scan --emit-hashes --threads 1 --db " + demo_->db() + " --report " + report.string() + " --state " +
+                   state.string() + " " + demo_->uploads());
+  const std::string written = testing::slurp(report);
+  ::umount(disk.c_str());
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("No space left on device"), std::string::npos) << r.err;
+  EXPECT_LE(written.size(), 4096u);
+  if (fs::exists(state)) {  // whatever it records is on the disk, whole lines
+    const std::string st = testing::slurp(state);
+    const size_t at = st.find("report_bytes ");
+    ASSERT_NE(at, std::string::npos) << st;
+    const size_t bytes = std::stoul(st.substr(at + 13));
+    EXPECT_LE(bytes, written.size());
+    EXPECT_TRUE(bytes == 0 || written[bytes - 1] == '\n') << st;
+  }
 }
 
 TEST_F(CliWriteErrors, ClosedPipeIsAnErrorNotASilentDeath) {
