@@ -7,6 +7,7 @@ packages=(
   libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   strace
+  pybind11-dev python3-dev python3-numpy python3-pytest  # the Python module and its tests
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it
 )
 packages+=("$@")

@@ -11,5 +11,6 @@ void bind_hash(pb::module_& m);
 void bind_store(pb::module_& m);
 void bind_index(pb::module_& m);
 void bind_scanner(pb::module_& m);
+void bind_bench(pb::module_& m);
 
 }  // namespace hashsieve::py

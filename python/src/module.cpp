@@ -9,4 +9,5 @@ PYBIND11_MODULE(_native, m) {
   hashsieve::py::bind_store(m);
   hashsieve::py::bind_index(m);
   hashsieve::py::bind_scanner(m);
+  hashsieve::py::bind_bench(m);
 }
