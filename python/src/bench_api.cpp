@@ -24,18 +24,19 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 void bind_bench(pb::module_& m) {
   m.def(
       "_time_scan_buffer",
-      [](const PyScanner& s, pb::bytes data, int repeat) {
+      [](const PyScanner& s, pb::bytes data, int repeat, bool expect_error) {
         std::string bytes = data;
         pb::gil_scoped_release release;
         const auto start = std::chrono::steady_clock::now();
         for (int i = 0; i < repeat; ++i) {
           ScanResult r = s.scanner->scan_buffer(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-          if (r.outcome == ScanOutcome::kError) return -1.0;
+          if ((r.outcome == ScanOutcome::kError) != expect_error) return -1.0;
         }
         return seconds_since(start);
       },
-      pb::arg("scanner"), pb::arg("data"), pb::arg("repeat"),
-      "Seconds for `repeat` Scanner::scan_buffer calls on one image, timed in C++ (-1 if it fails).");
+      pb::arg("scanner"), pb::arg("data"), pb::arg("repeat"), pb::arg("expect_error") = false,
+      "Seconds for `repeat` Scanner::scan_buffer calls on one image, timed in C++ (-1 if an outcome "
+      "is not the expected one).");
 
   m.def(
       "_time_index_search",
