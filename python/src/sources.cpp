@@ -11,7 +11,7 @@ Source::Source(Source&& o) noexcept { *this = std::move(o); }
 
 Source& Source::operator=(Source&& o) noexcept {
   if (this == &o) return *this;
-  this->~Source();
+  release();
   kind_ = o.kind_;
   data_ = o.data_;
   size_ = o.size_;
@@ -21,14 +21,16 @@ Source& Source::operator=(Source&& o) noexcept {
   base_ = o.base_;
   s0_ = o.s0_, s1_ = o.s1_, s2_ = o.s2_;
   channels_ = o.channels_;
-  // A vector's buffer survives the move, so data_ / view_.data stay valid.
+  // A vector's buffer moves with it, so data_ / view_.data stay valid.
   owned_ = std::move(o.owned_);
   buffer_ = std::move(o.buffer_);
   keep_ = std::exchange(o.keep_, nullptr);
   return *this;
 }
 
-Source::~Source() {
+Source::~Source() { release(); }
+
+void Source::release() noexcept {
   if (buffer_) PyBuffer_Release(buffer_.get());
   buffer_.reset();
   Py_XDECREF(keep_);

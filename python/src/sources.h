@@ -45,6 +45,7 @@ class Source {
 
  private:
   friend Status make_source(pb::handle obj, ChannelOrder order, Source* out);
+  void release() noexcept;  // drops the buffer export and reference (GIL held)
   Kind kind_ = Kind::kEncoded;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
