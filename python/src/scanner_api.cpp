@@ -13,7 +13,7 @@
 #include "hashes.h"
 #include "hashing.h"
 #include "json_value.h"
-#include "scan_entry.h"
+#include "binding_matcher.h"
 #include "sources.h"
 #include "scanner_binding.h"
 #include "store.h"
@@ -36,7 +36,7 @@ ScanResult scan_source(const PyScanner& s, Source& src) {
   if (src.kind() == Source::Kind::kPixels) {
     Status limit = check_pixel_limits(src.pixels(), s.limits());
     if (!limit.ok()) return error_result(std::move(limit));
-    return scan_pixels(*s.scanner, src.pixels());
+    return s.matcher->scan_pixels(src.pixels());
   }
   return s.scanner->scan_buffer(src.data(), src.size());
 }
@@ -146,6 +146,12 @@ Thread-safe: scan() may be called from many threads at once; the GIL is released
                created = Scanner::Create(*s->store, o);
              }
              s->scanner = take(std::move(created));
+             Result<std::unique_ptr<BindingMatcher>> matcher = Status(StatusCode::kInternal, "not run");
+             {
+               pb::gil_scoped_release release;
+               matcher = BindingMatcher::Create(*s->store, o);
+             }
+             s->matcher = take(std::move(matcher));
              s->meta = std::make_shared<MetadataCache>(s->store);
              return s;
            }),
@@ -210,7 +216,7 @@ exception for the batch.)doc")
              Result<std::vector<std::vector<ScanMatch>>> found = Status(StatusCode::kInternal, "not run");
              {
                pb::gil_scoped_release release;
-               found = match_hashes(*s.scanner, q);
+               found = s.matcher->match_many(q);
              }
              auto per = take(std::move(found));
              auto meta = s.metadata();
@@ -232,6 +238,10 @@ Match per hash, nearest first. A malformed hash raises ValueError naming its pos
              {
                pb::gil_scoped_release release;
                info = s.scanner->reload();
+               if (info.ok()) {
+                 Status m = s.matcher->reload();
+                 if (!m.ok()) info = m;
+               }
              }
              GenerationInfo g = take(std::move(info));
              {

@@ -8,6 +8,7 @@
 
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
+#include "binding_matcher.h"
 #include "sources.h"
 
 namespace hashsieve::py {
@@ -55,6 +56,7 @@ struct PyScanResult {
 struct PyScanner {
   std::shared_ptr<HashStore> store;
   std::unique_ptr<Scanner> scanner;
+  std::unique_ptr<BindingMatcher> matcher;  // given hashes and decoded pixels
   ChannelOrder order = ChannelOrder::kRgb;
   mutable std::mutex meta_mu;
   std::shared_ptr<MetadataCache> meta;

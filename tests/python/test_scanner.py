@@ -135,7 +135,7 @@ def test_match_given_hashes(known, photos, vectors, rng):
     astronaut = by_file[photos["astronaut"]["original"].name]["pdq"]
     near = flip_bits(astronaut, 31, rng)
     far = flip_bits(astronaut, 32, rng)
-    result = scanner.match([astronaut, bytes.fromhex(near), far, f"{0:064x}"])
+    result = scanner.match([astronaut, bytes.fromhex(near), far, flip_bits(astronaut, 128, rng)])
     assert len(result) == 4
     assert [(m.entry_id, m.distance, m.transform) for m in result[0]] == [("astronaut", 0, None)]
     assert [(m.entry_id, m.distance) for m in result[1]] == [("astronaut", 31)]
