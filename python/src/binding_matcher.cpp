@@ -9,20 +9,22 @@ namespace hashsieve::py {
 BindingMatcher::BindingMatcher(const HashStore& store, ScanOptions options)
     : store_(store), options_(std::move(options)), allow_(options_.allow.begin(), options_.allow.end()) {}
 
-Result<std::unique_ptr<BindingMatcher>> BindingMatcher::Create(const HashStore& store, const ScanOptions& options) {
+Result<std::unique_ptr<BindingMatcher>> BindingMatcher::Create(const HashStore& store, const ScanOptions& options,
+                                                               uint64_t generation) {
   std::unique_ptr<BindingMatcher> m(new BindingMatcher(store, options));
-  Status s = m->reload();
+  Status s = m->reload(generation);
   if (!s.ok()) return s;
   return m;
 }
 
-Status BindingMatcher::reload() {
+Status BindingMatcher::reload(uint64_t generation) {
   auto snapshot = store_.snapshot_active(options_.lists);
   if (!snapshot.ok()) return snapshot.status();
   auto index = HashIndex::Build(std::move(*snapshot));
   if (!index.ok()) return index.status();
   auto gen = std::make_shared<Generation>();
   gen->index = std::move(*index);
+  gen->number = generation;
   for (const SnapshotList& l : gen->index->lists()) {
     int r = options_.radius >= 0 ? options_.radius : l.default_radius;
     for (const auto& [name, radius] : options_.list_radius)
@@ -137,6 +139,7 @@ ScanResult BindingMatcher::scan_pixels(const ImageView& pixels) const {
     r.outcome = ScanOutcome::kLowQuality;
     return r;
   }
+  r.generation = current()->number;
   auto found = match(*pdq);
   if (!found.ok()) {
     r.outcome = ScanOutcome::kError;

@@ -19,8 +19,10 @@ namespace hashsieve::py {
 
 class BindingMatcher {
  public:
-  static Result<std::unique_ptr<BindingMatcher>> Create(const HashStore& store, const ScanOptions& options);
-  Status reload();
+  // `generation`: the number of the scanner generation this one mirrors (reported in results).
+  static Result<std::unique_ptr<BindingMatcher>> Create(const HashStore& store, const ScanOptions& options,
+                                                        uint64_t generation);
+  Status reload(uint64_t generation);
   // One hash, or an upload's hash with its dihedral hashes: one match per entry at its closest
   // transform, allow list applied, sorted by distance, list, entry id.
   Result<std::vector<ScanMatch>> match(const PdqResult& pdq) const;
@@ -31,6 +33,7 @@ class BindingMatcher {
   struct Generation {
     std::unique_ptr<HashIndex> index;
     std::vector<int> list_radius;
+    uint64_t number = 0;
   };
   BindingMatcher(const HashStore& store, ScanOptions options);
   std::shared_ptr<const Generation> current() const;

@@ -149,7 +149,7 @@ Thread-safe: scan() may be called from many threads at once; the GIL is released
              Result<std::unique_ptr<BindingMatcher>> matcher = Status(StatusCode::kInternal, "not run");
              {
                pb::gil_scoped_release release;
-               matcher = BindingMatcher::Create(*s->store, o);
+               matcher = BindingMatcher::Create(*s->store, o, s->scanner->generation().number);
              }
              s->matcher = take(std::move(matcher));
              s->meta = std::make_shared<MetadataCache>(s->store);
@@ -239,7 +239,7 @@ Match per hash, nearest first. A malformed hash raises ValueError naming its pos
                pb::gil_scoped_release release;
                info = s.scanner->reload();
                if (info.ok()) {
-                 Status m = s.matcher->reload();
+                 Status m = s.matcher->reload(info->number);
                  if (!m.ok()) info = m;
                }
              }

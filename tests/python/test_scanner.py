@@ -96,7 +96,7 @@ def test_scan_pixels_equals_scan_bytes(make_store):
     scanner = hashsieve.Scanner(make_store({"l": [(h.hex, "pic", "")]}))
     for source in (rgb, np.asfortranarray(rgb), write_bmp(rgb)):
         r = scanner.scan(source)
-        assert r.outcome == "match" and r.matches[0].distance == 0 and r.hash == h.hex
+        assert r.outcome == "match" and r.matches[0].distance == 0 and r.hash == h.hex and r.generation == 1
     mirrored = scanner.scan(rgb[:, ::-1])
     assert mirrored.outcome == "match" and mirrored.matches[0].transform in ("flipx", "flipy")
 
