@@ -1,50 +1,21 @@
 #include "hashsieve/decode.h"
 
-#include <opencv2/core.hpp>
-#include <opencv2/imgcodecs.hpp>
-
-#include <algorithm>
-#include <new>
-#include <string>
-
-#include "engine/image_header.h"
+#include "common/api_guard.h"
+#include "engine/decode_plan.h"
 #include "engine/jpeg_block_means.h"
-#include "engine/upload_limits.h"
 
 namespace hashsieve {
-Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode) {
-  auto header = check_upload(data, size, limits);
-  if (!header.ok()) return header.status();
 
-  if (mode == DecodeMode::kFastJpeg && header->format == ImageFormat::kJpeg) {
-    auto fast = decode_fast_jpeg(data, size, limits);
-    // Too small, or not YCbCr/gray (kUnsupported): the exact decode below.
-    if (fast.ok() || fast.status().code() != StatusCode::kUnsupported) return fast;
-  }
-  const int flags = cv::IMREAD_COLOR;
-  auto mat = std::make_shared<cv::Mat>();
-  try {
-    // OpenCV wants a non-const Mat header; it does not write through it.
-    const cv::Mat buf(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t*>(data));
-    *mat = cv::imdecode(buf, flags | cv::IMREAD_IGNORE_ORIENTATION);
-  } catch (const cv::Exception& e) {
-    return Status(StatusCode::kDecodeFailed, std::string("decoder error: ") + e.err);
-  } catch (const std::bad_alloc&) {
-    return Status(StatusCode::kImageTooLarge, "decoder ran out of memory");
-  } catch (...) {
-    return Status(StatusCode::kDecodeFailed, "decoder error");
-  }
-  if (mat->empty() || mat->type() != CV_8UC3) {
-    return Status(StatusCode::kDecodeFailed, "not a decodable image (corrupt, truncated or unsupported)");
-  }
-  if (Status st = check_image_dimensions(uint32_t(mat->cols), uint32_t(mat->rows), limits); !st.ok()) return st;
-  DecodedImage out;
-  // OpenCV decodes to BGR; the hasher reads BGR directly, which saves a conversion pass.
-  out.pixels = ImageView{mat->data, mat->cols, mat->rows, mat->step[0], PixelFormat::kBGR8};
-  out.full_width = mat->cols;
-  out.full_height = mat->rows;
-  out.owner = std::move(mat);
-  return out;
+Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode) {
+  return guard_status(
+      [&]() -> Result<DecodedImage> {
+        auto plan = plan_decode(data, size, limits, mode, PdqFlavor::kFullRes);
+        if (!plan.ok()) return plan.status();
+        if (plan->path == DecodePath::kJpegBlockMeans) return decode_fast_jpeg(data, size, limits, plan->block);
+        // A whole decoded image is asked for: JPEGs too go through OpenCV, the canonical decoder.
+        return decode_with_opencv(data, size, limits);
+      },
+      StatusCode::kImageTooLarge);
 }
 
 }  // namespace hashsieve

@@ -1,4 +1,5 @@
-// bytes -> limits -> decode -> PDQ, the per-item work shared by `hash` and `scan`.
+// A hashed image, and hashing decoded pixels: the pieces the per-item scan (engine/item_scan.h)
+// is made of.
 #pragma once
 
 #include <string>
@@ -17,19 +18,12 @@ struct HashedImage {
 // Hashes decoded pixels: the canonical hash, or its approximation from block means (fast mode).
 Result<PdqResult> hash_decoded(const DecodedImage& img, PdqHasher& hasher);
 
-// Seconds spent decoding and hashing one image (for the bench; when a JPEG is hashed as it
-// decodes, the time inside the decoder's calls counts as decoding, the rest as hashing).
-struct HashTimes {
-  double decode = 0, hash = 0;
-};
+// The same as a HashedImage.
+Result<HashedImage> hash_decoded_image(const DecodedImage& img, PdqHasher& hasher);
 
-// Block means approximate the full-resolution flavour only: other flavours decode exactly.
-Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const DecodeLimits& limits,
-                                     DecodeMode mode, PdqHasher& hasher, HashTimes* times = nullptr);
-
-// Reads the file (refusing oversize files unread), hashes it, and frees the bytes and pixels
-// before returning: nothing of the image outlives the call.
-Result<HashedImage> hash_image_file(const std::string& path, const DecodeLimits& limits, DecodeMode mode,
-                                    PdqHasher& hasher);
+// The per-item scan's decode-and-hash step (hash_upload) without an observer: for tests and
+// fuzzers that check the scan's hashes.
+Result<HashedImage> hash_image_bytes(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode,
+                                     PdqHasher& hasher);
 
 }  // namespace hashsieve

@@ -1,6 +1,7 @@
 #include "engine/image_header.h"
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -55,35 +56,92 @@ Result<ImageHeader> make_header(ImageFormat format, uint64_t width, uint64_t hei
 
 // --- JPEG -------------------------------------------------------------------------------------
 // Walks the marker segments after SOI the way libjpeg does (bytes before a marker's 0xFF are
-// skipped, as are fill bytes and stuffed zeros) until the first start-of-frame.
+// skipped, as are fill bytes and stuffed zeros): the first start-of-frame gives the dimensions,
+// and the walk goes on to the first scan for the markers libjpeg infers the colour space from.
 
 bool is_jpeg_sof(uint8_t m) {
   return m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
 }
 
+// libjpeg's rule (jdapimin.c, default_decompress_parms): what the frame's components are.
+struct JpegColorClues {
+  int components = 0;
+  uint8_t ids[3] = {0, 0, 0};
+  bool jfif = false, adobe = false;
+  uint8_t adobe_transform = 0;
+
+  JpegColor color() const {
+    switch (components) {
+      case 1: return JpegColor::kYccOrGray;
+      case 3:
+        if (jfif) return JpegColor::kYccOrGray;
+        if (adobe) return adobe_transform == 0 ? JpegColor::kOther : JpegColor::kYccOrGray;
+        if (ids[0] == 82 && ids[1] == 71 && ids[2] == 66) return JpegColor::kOther;  // 'R' 'G' 'B'
+        return JpegColor::kYccOrGray;
+      default: return JpegColor::kOther;  // CMYK / YCCK (4), or what libjpeg calls unknown
+    }
+  }
+};
+
+// APP0 "JFIF\0" with at least 14 data bytes, APP14 "Adobe" with at least 12 (libjpeg's minimums).
+void read_app_clue(const Bytes& b, uint8_t marker, size_t pos, uint16_t length, JpegColorClues& clues) {
+  const size_t data = pos + 2, data_len = length - 2u;
+  if (marker == 0xE0 && data_len >= 14 && b.has(data, 5) && b.starts_with(data, "JFIF\0")) clues.jfif = true;
+  if (marker == 0xEE && data_len >= 12 && b.has(data, 12) && b.starts_with(data, "Adobe")) {
+    clues.adobe = true;
+    clues.adobe_transform = b.u8(data + 11);
+  }
+}
+
 Result<ImageHeader> sniff_jpeg(const Bytes& b) {
   size_t pos = 2;  // after SOI
+  std::optional<ImageHeader> frame;
+  JpegColorClues clues;
+  auto with_color = [&](JpegColor c) {
+    frame->jpeg_color = c;
+    return *frame;
+  };
   for (;;) {
     while (b.has(pos, 1) && b.u8(pos) != 0xFF) ++pos;  // extraneous bytes
     while (b.has(pos, 1) && b.u8(pos) == 0xFF) ++pos;  // the marker's 0xFF and fill bytes
-    if (!b.has(pos, 1)) return fail("truncated JPEG header");
+    if (!b.has(pos, 1)) {
+      if (frame) return with_color(JpegColor::kUndecided);
+      return fail("truncated JPEG header");
+    }
     uint8_t marker = b.u8(pos++);
     if (marker == 0x00) continue;                                    // stuffed zero, not a marker
     if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) continue;  // TEM, RSTn: no length
+    if (frame && (marker == 0xD8 || marker == 0xD9)) return with_color(JpegColor::kUndecided);
     if (marker == 0xD8) return fail("malformed JPEG header: repeated SOI marker");
     if (marker == 0xD9) return fail("malformed JPEG header: EOI before any frame header");
-    if (!b.has(pos, 2)) return fail("truncated JPEG header");
+    if (!b.has(pos, 2)) {
+      if (frame) return with_color(JpegColor::kUndecided);
+      return fail("truncated JPEG header");
+    }
     uint16_t length = b.be16(pos);
-    if (length < 2) return fail("malformed JPEG header: segment length below 2");
-    if (marker == 0xDA) return fail("malformed JPEG header: scan data before any frame header");
-    if (is_jpeg_sof(marker)) {
-      // length(2) precision(1) height(2) width(2) components(1)
+    if (length < 2) {
+      if (frame) return with_color(JpegColor::kUndecided);
+      return fail("malformed JPEG header: segment length below 2");
+    }
+    if (marker == 0xDA) {
+      if (frame) return with_color(clues.color());
+      return fail("malformed JPEG header: scan data before any frame header");
+    }
+    if (is_jpeg_sof(marker) && !frame) {
+      // length(2) precision(1) height(2) width(2) components(1), then 3 bytes per component
       if (length < 8) return fail("malformed JPEG header: frame header too short");
       if (!b.has(pos, 8)) return fail("truncated JPEG header");
       uint16_t height = b.be16(pos + 3);
       uint16_t width = b.be16(pos + 5);
       if (height == 0) return fail("unsupported JPEG: height defined by a DNL marker");
-      return make_header(ImageFormat::kJpeg, width, height);
+      auto header = make_header(ImageFormat::kJpeg, width, height);
+      if (!header.ok()) return header;
+      frame = *header;
+      clues.components = b.u8(pos + 7);
+      for (int i = 0; i < 3 && i < clues.components; ++i)
+        if (b.has(pos + 8 + size_t(i) * 3, 1)) clues.ids[i] = b.u8(pos + 8 + size_t(i) * 3);
+    } else {
+      read_app_clue(b, marker, pos, length, clues);
     }
     pos += length;  // APPn, COM, DQT, DHT, DRI, ...: skip the whole segment
   }

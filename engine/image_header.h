@@ -14,10 +14,20 @@ enum class ImageFormat { kJpeg, kPng, kBmp, kWebp, kTiff, kPnm, kUnknown };
 // Short lower-case name, e.g. "jpeg"; "unknown" for kUnknown or an out-of-range value.
 const char* image_format_name(ImageFormat format) noexcept;
 
+// A JPEG's colour space as libjpeg will infer it from the markers before the first scan (JFIF,
+// Adobe transform, component count and ids), so that the decode plan is made once.
+enum class JpegColor {
+  kNotJpeg,
+  kYccOrGray,  // YCbCr or grayscale: decoded by hashsieve itself (streamed or block means)
+  kOther,      // RGB, CMYK, YCCK or unknown: decoded by OpenCV
+  kUndecided,  // the header ends before the first scan: libjpeg will refuse it
+};
+
 struct ImageHeader {
   ImageFormat format = ImageFormat::kUnknown;
   uint32_t width = 0;
   uint32_t height = 0;
+  JpegColor jpeg_color = JpegColor::kNotJpeg;
 };
 
 // Reads only the container headers (no pixel decoding) to learn format and dimensions, so the

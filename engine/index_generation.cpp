@@ -30,6 +30,7 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
 }
 
 Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
+                                                const std::vector<int>& radius, const std::vector<char>& selected,
                                                 bool constant_time) {
   Hash256 queries[kDihedralCount];
   int nq = 1;
@@ -39,7 +40,7 @@ Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, cons
     nq = kDihedralCount;
   }
   SearchOptions so;
-  so.list_radius = gen.list_radius;
+  so.list_radius = radius;
   so.constant_time = constant_time;
   so.parallel = false;  // batches parallelise across items
   auto found = gen.index->search(queries, size_t(nq), so);
@@ -47,6 +48,7 @@ Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, cons
   // One match per entry: its closest transform (the lower transform on ties).
   std::map<uint32_t, std::pair<int, int>> best;  // entry -> (distance, transform)
   for (const Match& m : *found) {
+    if (!selected[gen.index->list_of(m.entry)]) continue;
     auto [it, fresh] = best.try_emplace(m.entry, m.distance, int(m.query));
     if (!fresh && std::pair(m.distance, int(m.query)) < it->second) it->second = {m.distance, int(m.query)};
   }

@@ -25,9 +25,11 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore&
 Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot snapshot, const ScanOptions& options,
                                                                 uint64_t number);
 
-// Matches an upload's hash (and its dihedral hashes when present) against `gen`: one match per
-// entry at its closest transform, sorted by distance, list, entry id. The scan's match step.
+// Matches an upload's hash (and its dihedral hashes when present) against `gen` with one radius
+// per list (indexed like gen.index->lists()), keeping only entries of lists whose `selected` flag
+// is set: one match per entry at its closest transform, sorted by distance, list, entry id.
 Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
+                                                const std::vector<int>& radius, const std::vector<char>& selected,
                                                 bool constant_time);
 
 }  // namespace hashsieve

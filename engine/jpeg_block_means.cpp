@@ -100,8 +100,8 @@ Result<BlockMeans> decode_jpeg_block_means(const uint8_t* data, size_t size, int
   return out;
 }
 
-Result<DecodedImage> decode_fast_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits) {
-  auto means = decode_jpeg_block_means(data, size, /*block=*/0, limits);
+Result<DecodedImage> decode_fast_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits, int block) {
+  auto means = decode_jpeg_block_means(data, size, block, limits);
   if (!means.ok()) return means.status();
   auto owned = std::make_shared<BlockMeans>(std::move(*means));
   DecodedImage out;

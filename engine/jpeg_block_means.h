@@ -40,6 +40,7 @@ Result<BlockMeans> decode_jpeg_block_means(const uint8_t* data, size_t size, int
 // The fast mode's decode of a JPEG: its block means at the block fast_jpeg_block() picks, as a
 // DecodedImage (GRAY8, reduced, with block and full size set). kUnsupported when the JPEG is
 // too small or neither YCbCr nor gray: the caller decodes it exactly.
-Result<DecodedImage> decode_fast_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits);
+// `block` 0: fast_jpeg_block's choice; the decode plan passes the block it chose.
+Result<DecodedImage> decode_fast_jpeg(const uint8_t* data, size_t size, const DecodeLimits& limits, int block = 0);
 
 }  // namespace hashsieve

@@ -7,16 +7,35 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "engine/image_hashing.h"
+#include "engine/jpeg_decompressor.h"
 
 namespace hashsieve {
 
-// YCbCr and gray JPEGs only: kUnsupported for the others (CMYK, YCCK, RGB), which the caller
-// decodes through OpenCV. The dimensions are checked against `limits` from libjpeg's own
-// header before any pixel is decoded. Errors: kDecodeFailed, kImageTooLarge, kImageTooSmall.
-// decode_seconds, when given, receives the time spent inside libjpeg-turbo.
-Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher,
-                                       double* decode_seconds = nullptr);
+// A JPEG as a source of BGR rows, top to bottom, for PdqHasher::hash_rows. It only decodes: the
+// caller times, checks for cancellation and hashes around its calls.
+class JpegRowReader {
+ public:
+  // YCbCr and gray JPEGs only: kUnsupported for the others (CMYK, YCCK, RGB), which the caller
+  // decodes through OpenCV. The dimensions are checked against `limits` from libjpeg's own
+  // header before any pixel is decoded. Errors: kDecodeFailed, kImageTooLarge.
+  Status open(const uint8_t* data, size_t size, const DecodeLimits& limits);
+  int width() const noexcept { return int(d_.cinfo.output_width); }
+  int height() const noexcept { return int(d_.cinfo.output_height); }
+  // The next `rows` rows into dst, `stride` bytes apart. Where the data ends early the last row
+  // decoded repeats, as in OpenCV's decoder. False on a decoder error (error() says which).
+  bool read(uint8_t* dst, size_t stride, int rows);
+  Status error() const;
+
+ private:
+  JpegDecompressor d_;
+  std::vector<uint8_t> last_row_;  // the last row decoded so far (a strip is reused by the next call)
+  bool ended_ = false;
+};
+
+// Open + PdqHasher::hash_rows over the reader: errors as JpegRowReader::open, plus the hasher's.
+Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher);
 
 }  // namespace hashsieve

@@ -1,6 +1,8 @@
-#include "engine/scan_report.h"
+#include "hashsieve/scan_report.h"
 
+#include "common/api_guard.h"
 #include "common/text_escape.h"
+#include "engine/csv_cell.h"
 
 namespace hashsieve {
 namespace {
@@ -24,19 +26,21 @@ std::string jsonl_line(const std::string& path, const Fields& f) {
 }
 
 std::string csv_line(const std::string& path, const Fields& f) {
-  return csv_field(path) + "," + f.outcome + "," + csv_field(f.list) + "," + csv_field(f.entry_id) + "," +
-         f.distance + "," + f.transform + "," + f.quality + "," + f.generation + "," + f.canonical + "," + f.pdq +
-         "," + csv_field(f.error) + "\n";
+  return csv_report_cell(path) + "," + f.outcome + "," + csv_report_cell(f.list) + "," + csv_report_cell(f.entry_id) +
+         "," + f.distance + "," + f.transform + "," + f.quality + "," + f.generation + "," + f.canonical + "," +
+         f.pdq + "," + csv_report_cell(f.error) + "\n";
 }
 
 }  // namespace
 
-std::string scan_report_header(const ReportOptions& options) {
+const char* scan_report_header(const ReportOptions& options) noexcept {
   if (options.format != ReportFormat::kCsv) return "";
   return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error\n";
 }
 
-std::string format_scan_result(const ScanResult& r, const ReportOptions& options) {
+namespace {
+
+std::string format_lines(const ScanResult& r, const ReportOptions& options) {
   const bool report_it = r.outcome != ScanOutcome::kNoMatch || options.emit_hashes;
   if (!report_it) return "";
   Fields base;
@@ -63,6 +67,12 @@ std::string format_scan_result(const ScanResult& r, const ReportOptions& options
     out += line(f);
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::string> format_scan_result(const ScanResult& r, const ReportOptions& options) {
+  return guard_status([&]() -> Result<std::string> { return format_lines(r, options); });
 }
 
 }  // namespace hashsieve

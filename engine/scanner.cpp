@@ -1,16 +1,15 @@
 #include "hashsieve/scanner.h"
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <opencv2/core.hpp>
-
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
-#include <set>
+#include <thread>
 
-#include "engine/image_hashing.h"
+#include "common/api_guard.h"
+#include "engine/hasher_pool.h"
 #include "engine/index_generation.h"
+#include "engine/item_scan.h"
 #include "engine/ordered_pipeline.h"
 
 namespace hashsieve {
@@ -25,45 +24,32 @@ const char* scan_outcome_name(ScanOutcome o) noexcept {
   return "unknown";
 }
 
+namespace {
+
+size_t idle_hasher_limit(const ScanOptions& o) {
+  if (o.idle_hashers > 0) return size_t(o.idle_hashers);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+ScanResult error_result(Status st) {
+  ScanResult r;
+  r.outcome = ScanOutcome::kError;
+  r.status = std::move(st);
+  return r;
+}
+
+}  // namespace
+
 struct Scanner::Impl {
-  const HashStore* store = nullptr;
+  const HashStore* store = nullptr;  // null: built from a snapshot, nothing to reload
   ScanOptions options;
-  PdqOptions pdq;
-  std::set<std::pair<std::string, std::string>> allow;
+  AllowSet allow;
+  mutable std::optional<HasherPool> hashers;  // lends scratch to const calls; thread-safe
   // A mutex rather than std::atomic<shared_ptr>: libstdc++ 12 implements the latter with a lock bit
-  // that ThreadSanitizer cannot see, and the lock is held only to copy one pointer per image.
+  // that ThreadSanitizer cannot see, and the lock is held only to copy one pointer per call.
   mutable std::mutex current_mu;
   std::shared_ptr<const IndexGeneration> current;
   std::atomic<uint64_t> next_generation{1};
-  mutable tbb::enumerable_thread_specific<std::optional<PdqHasher>> hashers;
-
-  PdqHasher& hasher() const {
-    auto& slot = hashers.local();
-    if (!slot) slot.emplace(*PdqHasher::Create(pdq));  // options validated in Create
-    return *slot;
-  }
-
-  // Hashes, then matches the upload's (dihedral) hashes against one generation.
-  void scan_hashed(const HashedImage& img, ScanResult& r) const {
-    r.quality = img.pdq.quality;
-    r.hash = img.pdq.hash;
-    r.reduced = img.reduced;
-    if (r.quality < options.min_quality && !options.match_low_quality) {
-      r.outcome = ScanOutcome::kLowQuality;
-      return;
-    }
-    const auto gen = load_current();
-    r.generation = gen->number;
-    auto found = match_generation(*gen, img.pdq, options.constant_time);
-    if (!found.ok()) {
-      r.outcome = ScanOutcome::kError;
-      r.status = found.status();
-      return;
-    }
-    for (ScanMatch& sm : *found)
-      if (!allow.count({sm.list, sm.entry_id})) r.matches.push_back(std::move(sm));
-    r.outcome = r.matches.empty() ? ScanOutcome::kNoMatch : ScanOutcome::kMatch;
-  }
 
   std::shared_ptr<const IndexGeneration> load_current() const {
     std::lock_guard<std::mutex> lock(current_mu);
@@ -76,13 +62,43 @@ struct Scanner::Impl {
     current.swap(gen);
   }
 
-  void finish(const Result<HashedImage>& img, ScanResult& r) const {
-    if (!img.ok()) {
-      r.outcome = ScanOutcome::kError;
-      r.status = img.status();
-      return;
-    }
-    scan_hashed(*img, r);
+  Result<MatchPlan> plan(const ScanCall& call) const { return plan_match(load_current(), options, call, &allow); }
+
+  // One item whose hashing step is `hash(hasher, control)`; errors of the step or the plan, and
+  // exceptions (bad_alloc: the image's), become the item's error.
+  template <typename HashStep>
+  void scan_one(const MatchPlan& plan, const ItemControl& control, ScanResult& r, HashStep&& hash) const {
+    guard_item(r, StatusCode::kImageTooLarge, [&](ScanResult& out) {
+      auto lease = hashers->borrow();
+      finish_item(plan, hash(*lease, control), control, out);
+    });
+  }
+
+  template <typename HashStep>
+  ScanResult scan_single(const ScanCall& call, HashStep&& hash) const {
+    ScanResult r;
+    auto p = guard_status([&] { return plan(call); });
+    if (!p.ok()) return error_result(p.status());
+    scan_one(*p, ItemControl::of(call), r, hash);
+    return r;
+  }
+
+  static Result<std::unique_ptr<Impl>> make(const ScanOptions& options) {
+    if (options.radius > 256) return Status(StatusCode::kInvalidArgument, "radius must be 0..256");
+    for (const auto& [name, r] : options.list_radius)
+      if (r < 0 || r > 256) return Status(StatusCode::kInvalidArgument, "radius for list " + name + " must be 0..256");
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    PdqOptions pdq;
+    pdq.flavor = options.flavor;
+    pdq.simd = options.simd;
+    pdq.dihedral = options.dihedral;
+    auto probe = PdqHasher::Create(pdq);
+    if (!probe.ok()) return probe.status();
+    pdq.simd = probe->simd_level();
+    impl->hashers.emplace(pdq, idle_hasher_limit(options));
+    impl->allow.insert(options.allow.begin(), options.allow.end());
+    return impl;
   }
 };
 
@@ -90,84 +106,161 @@ Scanner::Scanner(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Scanner::~Scanner() = default;
 
 Result<std::unique_ptr<Scanner>> Scanner::Create(const HashStore& store, const ScanOptions& options) {
-  if (options.radius > 256) return Status(StatusCode::kInvalidArgument, "radius must be 0..256");
-  for (const auto& [name, r] : options.list_radius)
-    if (r < 0 || r > 256) return Status(StatusCode::kInvalidArgument, "radius for list " + name + " must be 0..256");
-  auto impl = std::make_unique<Impl>();
-  impl->store = &store;
-  impl->options = options;
-  impl->pdq.flavor = options.flavor;
-  impl->pdq.simd = options.simd;
-  impl->pdq.dihedral = options.dihedral;
-  auto probe = PdqHasher::Create(impl->pdq);
-  if (!probe.ok()) return probe.status();
-  impl->pdq.simd = probe->simd_level();
-  impl->allow.insert(options.allow.begin(), options.allow.end());
-  auto gen = build_generation(store, options, impl->next_generation++);
-  if (!gen.ok()) return gen.status();
-  impl->store_current(std::move(*gen));
-  return std::unique_ptr<Scanner>(new Scanner(std::move(impl)));
+  return guard_status([&]() -> Result<std::unique_ptr<Scanner>> {
+    auto impl = Impl::make(options);
+    if (!impl.ok()) return impl.status();
+    (*impl)->store = &store;
+    auto gen = build_generation(store, options, (*impl)->next_generation++);
+    if (!gen.ok()) return gen.status();
+    (*impl)->store_current(std::move(*gen));
+    return std::unique_ptr<Scanner>(new Scanner(std::move(*impl)));
+  });
 }
 
-ScanResult Scanner::scan_buffer(const uint8_t* data, size_t size) const {
-  ScanResult r;
-  impl_->finish(hash_image_bytes(data, size, impl_->options.limits, impl_->options.decode, impl_->hasher()), r);
+Result<std::unique_ptr<Scanner>> Scanner::Create(EntrySnapshot snapshot, const ScanOptions& options) {
+  return guard_status([&]() -> Result<std::unique_ptr<Scanner>> {
+    auto impl = Impl::make(options);
+    if (!impl.ok()) return impl.status();
+    auto gen = build_generation(std::move(snapshot), options, (*impl)->next_generation++);
+    if (!gen.ok()) return gen.status();
+    (*impl)->store_current(std::move(*gen));
+    return std::unique_ptr<Scanner>(new Scanner(std::move(*impl)));
+  });
+}
+
+ScanResult Scanner::scan_buffer(const uint8_t* data, size_t size, const ScanCall& call) const {
+  const ScanOptions& o = impl_->options;
+  return impl_->scan_single(call, [&](PdqHasher& h, const ItemControl& c) {
+    return hash_upload(data, size, o.limits, o.decode, h, c);
+  });
+}
+
+ScanResult Scanner::scan_file(const std::string& path, const ScanCall& call) const {
+  const ScanOptions& o = impl_->options;
+  ScanResult r = impl_->scan_single(call, [&](PdqHasher& h, const ItemControl& c) {
+    return hash_upload_file(path, o.limits, o.decode, h, c);
+  });
+  r.path = path;
   return r;
 }
 
-std::vector<ScanResult> Scanner::scan_buffers(const std::vector<Buffer>& buffers) const {
-  cv::setNumThreads(1);  // parallel per image; do not stack OpenCV's pool on top
-  std::vector<ScanResult> results(buffers.size());
-  size_t next = 0;
-  run_ordered_pipeline<size_t>(
-      impl_->options.threads, impl_->options.max_in_flight,
-      [&](size_t& i) {
-        if (next == buffers.size()) return false;
-        i = next++;
-        return true;
-      },
-      [&](size_t& i) {
-        ScanResult& r = results[i];
-        r.index = i;
-        r.path = buffers[i].id;
-        impl_->finish(hash_image_bytes(buffers[i].data, buffers[i].size, impl_->options.limits,
-                                       impl_->options.decode, impl_->hasher()),
-                      r);
-      },
-      [](size_t&) {});
+ScanResult Scanner::scan_image(const ImageView& image, const ScanCall& call) const {
+  const ScanOptions& o = impl_->options;
+  return impl_->scan_single(call, [&](PdqHasher& h, const ItemControl& c) { return hash_pixels(image, o.limits, h, c); });
+}
+
+ScanResult Scanner::match_hash(const PdqResult& hashes, const ScanCall& call) const {
+  ScanResult r;
+  auto p = guard_status([&] { return impl_->plan(call); });
+  if (!p.ok()) return error_result(p.status());
+  guard_item(r, StatusCode::kInternal, [&](ScanResult& out) {
+    HashedImage img;
+    img.pdq = hashes;
+    if (!impl_->options.dihedral) img.pdq.has_dihedral = false;  // as a scan would: the upload as given
+    match_item(*p, img, /*quality_known=*/true, ItemControl::of(call), out);
+  });
+  return r;
+}
+
+ScanResult Scanner::match_hash(const Hash256& hash, int quality, const ScanCall& call) const {
+  ScanResult r;
+  auto p = guard_status([&] { return impl_->plan(call); });
+  if (!p.ok()) return error_result(p.status());
+  guard_item(r, StatusCode::kInternal, [&](ScanResult& out) {
+    HashedImage img;
+    img.pdq.hash = hash;
+    img.pdq.quality = std::max(quality, 0);
+    match_item(*p, img, /*quality_known=*/quality >= 0, ItemControl::of(call), out);
+    if (quality < 0) out.quality = -1;
+  });
+  return r;
+}
+
+std::vector<ScanResult> Scanner::scan_buffers(const std::vector<Buffer>& buffers, const ScanCall& call) const {
+  std::vector<ScanResult> results;
+  Status st = guard_status([&] {
+    results.resize(buffers.size());
+    auto p = impl_->plan(call);
+    if (!p.ok()) {
+      for (size_t i = 0; i < buffers.size(); ++i) {
+        results[i] = error_result(p.status());
+        results[i].index = i;
+        results[i].path = buffers[i].id;
+      }
+      return Status::Ok();
+    }
+    const ScanOptions& o = impl_->options;
+    size_t next = 0;
+    run_ordered_pipeline<size_t>(
+        call.threads > 0 ? call.threads : o.threads, o.max_in_flight,
+        [&](size_t& i) {
+          if (next == buffers.size()) return false;
+          i = next++;
+          return true;
+        },
+        [&](size_t& i) {
+          ScanResult& r = results[i];
+          r.index = i;
+          r.path = buffers[i].id;
+          impl_->scan_one(*p, ItemControl::of(call, i), r, [&](PdqHasher& h, const ItemControl& c) {
+            return hash_upload(buffers[i].data, buffers[i].size, o.limits, o.decode, h, c);
+          });
+        },
+        [](size_t&) {});
+    return Status::Ok();
+  });
+  if (!st.ok()) results.clear();  // out of memory for the results themselves: nothing to report in
   return results;
 }
 
 Status Scanner::scan_files(const std::function<bool(FileInput& input)>& next,
-                           const std::function<void(const ScanResult&)>& sink) const {
-  cv::setNumThreads(1);  // parallel per image; do not stack OpenCV's pool on top
-  uint64_t index = 0;
-  run_ordered_pipeline<ScanResult>(
-      impl_->options.threads, impl_->options.max_in_flight,
-      [&](ScanResult& item) {
-        FileInput input;
-        if (!next(input)) return false;
-        item.index = index++;
-        item.path = std::move(input.path);
-        if (!input.error.ok()) {
-          item.outcome = ScanOutcome::kError;
-          item.status = std::move(input.error);
-        }
-        return true;
-      },
-      [&](ScanResult& item) {
-        if (item.outcome == ScanOutcome::kError) return;
-        impl_->finish(hash_image_file(item.path, impl_->options.limits, impl_->options.decode, impl_->hasher()), item);
-      },
-      [&](ScanResult& item) { sink(item); });
-  return Status::Ok();
+                           const std::function<void(const ScanResult&)>& sink, const ScanCall& call) const {
+  return guard_status([&]() -> Status {
+    auto p = impl_->plan(call);
+    if (!p.ok()) return p.status();
+    const ItemControl control = ItemControl::of(call);
+    const ScanOptions& o = impl_->options;
+    uint64_t index = 0;
+    bool stopped = false;
+    run_ordered_pipeline<ScanResult>(
+        call.threads > 0 ? call.threads : o.threads, o.max_in_flight,
+        [&](ScanResult& item) {
+          // Once cancelled or past the deadline, no further input is read.
+          if (!control.stop_status().ok()) {
+            stopped = true;
+            return false;
+          }
+          FileInput input;
+          if (!next(input)) return false;
+          item.index = index++;
+          item.path = std::move(input.path);
+          if (!input.error.ok()) {
+            item.outcome = ScanOutcome::kError;
+            item.status = std::move(input.error);
+          }
+          return true;
+        },
+        [&](ScanResult& item) {
+          if (item.outcome == ScanOutcome::kError) return;
+          impl_->scan_one(*p, ItemControl::of(call, item.index), item, [&](PdqHasher& h, const ItemControl& c) {
+            return hash_upload_file(item.path, o.limits, o.decode, h, c);
+          });
+        },
+        [&](ScanResult& item) { sink(item); });
+    if (stopped) return Status(StatusCode::kCancelled, "scan cancelled or past its deadline after " +
+                                                           std::to_string(index) + " items");
+    return Status::Ok();
+  });
 }
 
 Result<GenerationInfo> Scanner::reload() {
-  auto gen = build_generation(*impl_->store, impl_->options, impl_->next_generation++);
-  if (!gen.ok()) return gen.status();
-  impl_->store_current(std::move(*gen));
-  return generation();
+  return guard_status([&]() -> Result<GenerationInfo> {
+    if (!impl_->store) return Status(StatusCode::kInvalidArgument, "this scanner was built from a snapshot: no store to reload");
+    auto gen = build_generation(*impl_->store, impl_->options, impl_->next_generation++);
+    if (!gen.ok()) return gen.status();
+    impl_->store_current(std::move(*gen));
+    return generation();
+  });
 }
 
 GenerationInfo Scanner::generation() const {
@@ -175,7 +268,12 @@ GenerationInfo Scanner::generation() const {
   GenerationInfo info;
   info.number = gen->number;
   info.entries = gen->index->size();
-  for (const auto& l : gen->index->lists()) info.lists.emplace_back(l.name, l.count);
+  info.index_kind = gen->index->kind();
+  try {
+    for (const auto& l : gen->index->lists()) info.lists.emplace_back(l.name, l.count);
+  } catch (...) {  // out of memory for the names: the counts above stay right
+    info.lists.clear();
+  }
   return info;
 }
 

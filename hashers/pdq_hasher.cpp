@@ -34,6 +34,10 @@ Status check_image(const ImageView& img, uint64_t max_pixels) {
   return Status::Ok();
 }
 
+// Points a not-yet-decoded image's view somewhere valid: the dimensions are checked before any
+// row exists. At namespace scope, so that it is not an exported static of PdqHasher::Impl.
+const uint8_t kNoPixels = 0;
+
 }  // namespace
 
 const char* dihedral_name(Dihedral d) noexcept {
@@ -80,7 +84,6 @@ struct PdqHasher::Impl {
   }
 
   Result<PdqResult> run_rows(int w, int h, PixelFormat format, const PdqRowSource& source) {
-    static const uint8_t kNoPixels = 0;  // the dimensions are checked before any row exists
     const size_t stride = size_t(std::max(w, 0)) * bytes_per_pixel(format);
     if (Status st = check_image({&kNoPixels, w, h, stride, format}, options.max_pixels); !st.ok()) return st;
     if (!source) return Status(StatusCode::kInvalidArgument, "no row source");

@@ -11,9 +11,10 @@
 #include <vector>
 
 #include "engine/file_bytes.h"
-#include "engine/index_generation.h"
 #include "common/text_escape.h"
 #include "hashsieve/hash_store.h"
+#include "hashsieve/scanner.h"
+#include "hashsieve/version.h"
 #include "tools/arg_reader.h"
 #include "tools/bench/corpus.h"
 #include "tools/bench/report.h"
@@ -242,12 +243,12 @@ int run_bench(int argc, char** argv) {
     }
   }
 
-  // The list.
+  // The list, in the scanner the bench drives.
   bench::BenchConditions c;
-  c.version = "0.1.0";
+  c.version = version().string;
   const auto t_list = Clock::now();
   std::unique_ptr<HashStore> store;
-  Result<std::shared_ptr<const IndexGeneration>> gen = Status(StatusCode::kInvalidArgument, "no list");
+  Result<std::unique_ptr<Scanner>> scanner = Status(StatusCode::kInvalidArgument, "no list");
   if (o.use_db) {
     StoreOptions so;
     so.read_only = true;
@@ -256,25 +257,26 @@ int run_bench(int argc, char** argv) {
     if (!opened.ok()) return usage_error(o.db + ": " + opened.status().to_string());
     store = std::move(*opened);
     o.config.scan.lists = o.lists;
-    gen = build_generation(*store, o.config.scan, 1);
+    scanner = Scanner::Create(*store, o.config.scan);
     c.list_kind = "database";
     c.database = o.db;
   } else {
     if (!o.quiet) std::fprintf(stderr, "building a synthetic list of %zu hashes...\n", o.list_size);
-    gen = build_generation(bench::synthetic_list(o.list_size, o.list_seed), o.config.scan, 1);
+    scanner = Scanner::Create(bench::synthetic_list(o.list_size, o.list_seed), o.config.scan);
     c.list_kind = "synthetic";
     c.list_seed = o.list_seed;
     c.radius = o.config.scan.radius >= 0 ? o.config.scan.radius : 31;
   }
-  if (!gen.ok()) return usage_error("list: " + gen.status().to_string());
+  if (!scanner.ok()) return usage_error("list: " + scanner.status().to_string());
   c.list_build_seconds = std::chrono::duration<double>(Clock::now() - t_list).count();
-  c.list_entries = (*gen)->index->size();
-  for (const auto& l : (*gen)->index->lists()) c.lists.push_back(l.name);
-  c.index_kind = (*gen)->index->kind() == IndexKind::kFlat ? "flat" : "multi_index";
+  const GenerationInfo gen = (*scanner)->generation();
+  c.list_entries = gen.entries;
+  for (const auto& l : gen.lists) c.lists.push_back(l.first);
+  c.index_kind = gen.index_kind == IndexKind::kFlat ? "flat" : "multi_index";
 
   if (!o.quiet) std::fprintf(stderr, "measuring %zu images at %zu thread count(s), %g s each...\n", corpus.size(),
                               o.config.threads.size(), o.config.seconds);
-  auto result = bench::run_bench(corpus, **gen, o.config);
+  auto result = bench::run_bench(corpus, **scanner, o.config);
   if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
   if (!result.ok()) return usage_error(result.status().to_string());
 

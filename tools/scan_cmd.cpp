@@ -7,14 +7,14 @@
 #include <string>
 #include <vector>
 
-#include "engine/scan_report.h"
+#include "hashsieve/audit_trail.h"
 #include "hashsieve/hash_store.h"
+#include "hashsieve/scan_report.h"
 #include "hashsieve/scanner.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
 #include "tools/image_job_options.h"
 #include "tools/input_paths.h"
-#include "tools/scan_audit.h"
 #include "tools/scan_state.h"
 
 namespace hashsieve::cli {
@@ -192,7 +192,7 @@ int run_scan(int argc, char** argv) {
     out = std::fopen(o.report_file.c_str(), state.done ? "ab" : "wb");
     if (!out) return usage_error("cannot write report file " + o.report_file);
   }
-  if (!state.done) std::fputs(scan_report_header(o.report).c_str(), out);
+  if (!state.done) std::fputs(scan_report_header(o.report), out);
 
   InputPaths inputs(o.job.paths, o.job.files_from, o.job.nul);
   uint64_t seen = 0;
@@ -222,7 +222,9 @@ int run_scan(int argc, char** argv) {
   auto last_save = start;
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   bool state_failed = false;
+  Status report_failed;
   auto sink = [&](const ScanResult& r) {
+    if (!report_failed.ok()) return;
     ++c.items;
     switch (r.outcome) {
       case ScanOutcome::kMatch: ++c.matched; break;
@@ -233,7 +235,12 @@ int run_scan(int argc, char** argv) {
         break;
       case ScanOutcome::kNoMatch: break;
     }
-    std::fputs(format_scan_result(r, o.report).c_str(), out);
+    auto lines = format_scan_result(r, o.report);
+    if (!lines.ok()) {
+      report_failed = lines.status();
+      return;
+    }
+    std::fputs(lines->c_str(), out);
     audit.record(r);
     const auto now = std::chrono::steady_clock::now();
     if (!o.state_file.empty() && now - last_save > std::chrono::seconds(1)) {
@@ -249,6 +256,7 @@ int run_scan(int argc, char** argv) {
     last_reported = r.path;
   };
   Status st = (*scanner)->scan_files(next, sink);
+  if (st.ok() && !report_failed.ok()) st = report_failed;  // never record an unreported item as done
   std::fflush(out);
   if (progress) std::fputs("\r\033[K", stderr);
   if (state_mismatch) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "hashsieve/export.h"
 #include "hashsieve/image.h"
 #include "hashsieve/status.h"
 
@@ -41,7 +42,7 @@ struct DecodedImage {
 // Decodes like the PDQ vectors do (OpenCV, EXIF orientation ignored, alpha dropped, gray
 // expanded, 16-bit reduced to 8). Errors: kImageTooLarge (a limit), kDecodeFailed (not an
 // image, corrupt, truncated, unsupported format).
-Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits = {},
+HASHSIEVE_API Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits = {},
                                   DecodeMode mode = DecodeMode::kExact);
 
 }  // namespace hashsieve

@@ -6,13 +6,14 @@
 #include <string_view>
 #include <vector>
 
+#include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
 
 namespace hashsieve {
 
 // Entry ids held compactly: the bytes back to back, a length byte per entry and an offset every
 // 16 entries (about 1.3 bytes per entry besides the text).
-class EntryIdTable {
+class HASHSIEVE_API EntryIdTable {
  public:
   void reserve(size_t entries, size_t bytes);
   // `id` must be at most 255 bytes (the store guarantees it).
@@ -42,7 +43,7 @@ struct SnapshotList {
 
 // Entries are grouped by list (lists in name order) and ordered by entry id within a list, so an
 // ordinal is a deterministic position.
-struct EntrySnapshot {
+struct HASHSIEVE_API EntrySnapshot {
   std::vector<SnapshotList> lists;
   std::vector<Hash256> hashes;
   EntryIdTable entry_ids;

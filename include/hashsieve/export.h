@@ -5,5 +5,6 @@
 #if defined(HASHSIEVE_STATIC_DEFINE)
 #define HASHSIEVE_API
 #else
-#define HASHSIEVE_API __attribute__((visibility("default")))
+// The attribute form (not __attribute__) so that it combines with [[nodiscard]] on a class.
+#define HASHSIEVE_API [[gnu::visibility("default")]]
 #endif

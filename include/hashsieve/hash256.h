@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "hashsieve/export.h"
 #include "hashsieve/status.h"
 
 namespace hashsieve {
@@ -18,7 +19,7 @@ struct Hash256 {
 
   bool bit(int k) const noexcept { return (words[k >> 6] >> (k & 63)) & 1u; }
   void set_bit(int k) noexcept { words[k >> 6] |= uint64_t{1} << (k & 63); }
-  int popcount() const noexcept;
+  HASHSIEVE_API int popcount() const noexcept;
 
   friend bool operator==(const Hash256& a, const Hash256& b) noexcept { return a.words == b.words; }
   friend bool operator!=(const Hash256& a, const Hash256& b) noexcept { return !(a == b); }
@@ -32,11 +33,11 @@ struct Hash256 {
 inline constexpr int kHashHexLength = 64;
 
 // 64 lowercase hex digits, no prefix.
-std::string to_hex(const Hash256& h);
+HASHSIEVE_API std::string to_hex(const Hash256& h);
 // Exactly 64 hex digits (either case); anything else is kInvalidArgument.
-Result<Hash256> parse_hex(std::string_view text);
+HASHSIEVE_API Result<Hash256> parse_hex(std::string_view text);
 
 // Hamming distance 0..256.
-int hamming_distance(const Hash256& a, const Hash256& b) noexcept;
+HASHSIEVE_API int hamming_distance(const Hash256& a, const Hash256& b) noexcept;
 
 }  // namespace hashsieve

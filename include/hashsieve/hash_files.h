@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hashsieve/decode.h"
+#include "hashsieve/export.h"
 #include "hashsieve/pdq.h"
 #include "hashsieve/status.h"
 
@@ -36,7 +37,7 @@ struct FileInput {
 // Pulls inputs from `next` (return false at the end) and calls `sink` for each, in input order,
 // from one thread at a time. A failing item never stops the batch. The returned Status is
 // not ok only when the run itself could not proceed (e.g. an unavailable SIMD level).
-Status hash_files(const std::function<bool(FileInput& input)>& next,
+HASHSIEVE_API Status hash_files(const std::function<bool(FileInput& input)>& next,
                   const std::function<void(const HashedFile&)>& sink, const HashFilesOptions& options = {});
 
 }  // namespace hashsieve

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hashsieve/entry_snapshot.h"
+#include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/status.h"
 
@@ -48,7 +49,7 @@ struct Match {
 };
 
 // Immutable after Build: all const methods are safe to call from many threads at once.
-class HashIndex {
+class HASHSIEVE_API HashIndex {
  public:
   static Result<std::unique_ptr<HashIndex>> Build(EntrySnapshot snapshot, const IndexOptions& options = {});
   virtual ~HashIndex() = default;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "hashsieve/entry_snapshot.h"
+#include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/status.h"
 
@@ -56,10 +57,10 @@ struct ImportStats {
   uint64_t unchanged = 0;
   uint64_t withdrawn = 0;   // active -> withdrawn, or recorded as withdrawn
   uint64_t not_found = 0;   // withdrawals of unknown ids without a hash
-  ImportStats& operator+=(const ImportStats& o);
+  HASHSIEVE_API ImportStats& operator+=(const ImportStats& o);
 };
 
-class HashStore {
+class HASHSIEVE_API HashStore {
  public:
   // Opens (or creates) the database directory. A database written with another schema version
   // is kVersionMismatch; a directory that is not a hashsieve database is kCorruption.

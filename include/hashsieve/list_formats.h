@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "hashsieve/export.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/status.h"
 
@@ -25,19 +26,19 @@ enum class ListFormat {
 };
 
 // Names: auto, hex, csv, tx-csv, tx-export, stopncii, ncmec, tat.
-const char* list_format_name(ListFormat f) noexcept;
-Result<ListFormat> parse_list_format(std::string_view name);
+HASHSIEVE_API const char* list_format_name(ListFormat f) noexcept;
+HASHSIEVE_API Result<ListFormat> parse_list_format(std::string_view name);
 
 struct RowError {
   std::string file;
   uint64_t line = 0;  // 1-based; 0 when the whole file is affected
   std::string reason;
-  std::string to_string() const;  // "file:line: reason"
+  HASHSIEVE_API std::string to_string() const;  // "file:line: reason"
 };
 
 // Streams rows from one file. Line-based formats are read in blocks (a 10M-row CSV is never held
 // whole); JSON and XML documents are parsed whole.
-class ListReader {
+class HASHSIEVE_API ListReader {
  public:
   // `path` "-" reads standard input.
   static Result<std::unique_ptr<ListReader>> Open(const std::string& path, ListFormat format = ListFormat::kAuto);
@@ -64,15 +65,15 @@ struct ImportReport {
   uint64_t skipped = 0;
   std::vector<RowError> errors;
 };
-Result<ImportReport> import_list(HashStore& store, const std::string& list, ListReader& reader,
+HASHSIEVE_API Result<ImportReport> import_list(HashStore& store, const std::string& list, ListReader& reader,
                                  size_t batch_rows = 100000);
 
 // Export writers. CSV is kHashsieveCsv (re-importable); JSONL has one object per entry.
-std::string entry_csv_header();
-void append_entry_csv(const ListEntry& e, std::string* out);
-void append_entry_jsonl(const ListEntry& e, std::string* out);
+HASHSIEVE_API std::string entry_csv_header();
+HASHSIEVE_API void append_entry_csv(const ListEntry& e, std::string* out);
+HASHSIEVE_API void append_entry_jsonl(const ListEntry& e, std::string* out);
 
 // JSON string literal (with quotes) for `s`.
-void append_json_string(std::string_view s, std::string* out);
+HASHSIEVE_API void append_json_string(std::string_view s, std::string* out);
 
 }  // namespace hashsieve

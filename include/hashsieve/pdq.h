@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 
+#include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/image.h"
 #include "hashsieve/simd.h"
@@ -23,7 +24,7 @@ enum class PdqFlavor {
 enum class Dihedral { kOrig, kRot90, kRot180, kRot270, kFlipX, kFlipY, kFlipPlus1, kFlipMinus1 };
 inline constexpr int kDihedralCount = 8;
 // "orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp", "flipm".
-const char* dihedral_name(Dihedral d) noexcept;
+HASHSIEVE_API const char* dihedral_name(Dihedral d) noexcept;
 
 struct PdqOptions {
   PdqFlavor flavor = PdqFlavor::kFullRes;
@@ -47,7 +48,7 @@ using PdqRowSource = std::function<bool(int y0, int rows, uint8_t* dst, size_t s
 
 // Computes PDQ hashes. Holds scratch buffers, so one object per thread; hash() is not
 // re-entrant. Images under 5x5 are kImageTooSmall (never a zero hash).
-class PdqHasher {
+class HASHSIEVE_API PdqHasher {
  public:
   PdqHasher();  // full resolution, best SIMD level, no dihedral
   static Result<PdqHasher> Create(const PdqOptions& options);

@@ -3,6 +3,7 @@
 
 #include <string_view>
 
+#include "hashsieve/export.h"
 #include "hashsieve/status.h"
 
 namespace hashsieve {
@@ -10,15 +11,15 @@ namespace hashsieve {
 enum class SimdLevel { kAuto, kScalar, kAvx2 };
 
 // "auto", "scalar", "avx2".
-const char* simd_level_name(SimdLevel level) noexcept;
-Result<SimdLevel> parse_simd_level(std::string_view name);
+HASHSIEVE_API const char* simd_level_name(SimdLevel level) noexcept;
+HASHSIEVE_API Result<SimdLevel> parse_simd_level(std::string_view name);
 
 // True when this build has kernels for `level` and this CPU can run them (kAuto: always).
-bool simd_level_available(SimdLevel level) noexcept;
+HASHSIEVE_API bool simd_level_available(SimdLevel level) noexcept;
 
 // Turns a request into the level that will run. kAuto means: the environment variable
 // HASHSIEVE_SIMD when set, else the best available level. An explicit level, or an
 // environment value, that is not available is kUnsupported (never a silent downgrade).
-Result<SimdLevel> resolve_simd_level(SimdLevel requested);
+HASHSIEVE_API Result<SimdLevel> resolve_simd_level(SimdLevel requested);
 
 }  // namespace hashsieve

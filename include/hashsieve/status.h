@@ -5,6 +5,8 @@
 #include <utility>
 #include <variant>
 
+#include "hashsieve/export.h"
+
 namespace hashsieve {
 
 // Stable numbers: they appear in reports and logs, so never renumber.
@@ -26,9 +28,9 @@ enum class StatusCode : int {
 };
 
 // Short lower-case name of a code, e.g. "decode_failed".
-const char* status_code_name(StatusCode code) noexcept;
+HASHSIEVE_API const char* status_code_name(StatusCode code) noexcept;
 
-class [[nodiscard]] Status {
+class [[nodiscard]] HASHSIEVE_API Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}

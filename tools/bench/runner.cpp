@@ -2,20 +2,12 @@
 
 #include <sys/resource.h>
 
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <opencv2/core.hpp>
-
 #include <chrono>
 #include <cstdio>
-#include <optional>
 #include <random>
 
-#include "engine/file_bytes.h"
-#include "engine/image_hashing.h"
-#include "engine/ordered_pipeline.h"
-#include "engine/scan_report.h"
-#include "hashsieve/decode.h"
-#include "hashsieve/pdq.h"
+#include "hashsieve/scan_observer.h"
+#include "hashsieve/scan_report.h"
 
 namespace hashsieve::bench {
 namespace {
@@ -24,10 +16,22 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-struct Item {
-  size_t image = 0;
-  std::array<double, kStageCount> t{};  // seconds per stage
-  ScanResult result;
+static_assert(int(ScanStage::kRead) == kRead && int(ScanStage::kDecode) == kDecode &&
+                  int(ScanStage::kHash) == kHash && int(ScanStage::kMatch) == kMatch,
+              "the bench's stages extend the scan's");
+
+// Stage seconds per item of one pass: each item is scanned on one thread at a time, so each row
+// has one writer.
+class StageTimes : public ScanObserver {
+ public:
+  explicit StageTimes(size_t items) : t_(items) {}
+  void on_stage(uint64_t item, ScanStage stage, double seconds) noexcept override {
+    if (item < t_.size()) t_[item][size_t(stage)] += seconds;
+  }
+  std::array<double, kStageCount>& operator[](size_t item) { return t_[item]; }
+
+ private:
+  std::vector<std::array<double, kStageCount>> t_;
 };
 
 struct PassTotals {
@@ -39,118 +43,77 @@ struct PassTotals {
 
 class Bench {
  public:
-  size_t report_bytes() const { return report_bytes_; }
-  Bench(const std::vector<CorpusImage>& corpus, const IndexGeneration& gen, const BenchConfig& config,
-        const PdqOptions& pdq)
-      : corpus_(corpus), gen_(gen), config_(config), pdq_(pdq), seen_(corpus.size(), false) {}
+  Bench(const std::vector<CorpusImage>& corpus, const Scanner& scanner, const BenchConfig& config)
+      : corpus_(corpus), scanner_(scanner), config_(config), seen_(corpus.size(), false) {}
 
-  // One pass over the corpus at `threads`, in the scan's pipeline shape.
-  // `rounds` times over the corpus in one pipeline run, so that every thread stays busy and the
-  // end-of-run tail (the last large image on one thread) weighs little.
+  // One pass: `rounds` times over the corpus in one batch call of the scanner, so that every
+  // thread stays busy and the end-of-run tail (the last large image on one thread) weighs little;
+  // then each result through the report writer, as `hashsieve scan` does.
   PassTotals pass(int threads, int rounds, BenchResult& out, bool first) {
     PassTotals totals;
-    size_t next_image = 0;
     const size_t items = corpus_.size() * size_t(rounds);
+    StageTimes times(items);
+    ScanCall call;
+    call.observer = &times;
+    call.threads = threads;
+    const auto t0 = Clock::now();
+    std::vector<ScanResult> results;
+    if (config_.include_io) {
+      size_t next = 0;
+      results.reserve(items);
+      (void)scanner_.scan_files(
+          [&](FileInput& in) {
+            if (next == items) return false;
+            in.path = corpus_[next++ % corpus_.size()].path;
+            return true;
+          },
+          [&](const ScanResult& r) { results.push_back(r); }, call);
+    } else {
+      std::vector<Scanner::Buffer> buffers(items);
+      for (size_t i = 0; i < items; ++i) {
+        const CorpusImage& img = corpus_[i % corpus_.size()];
+        buffers[i].data = img.bytes.data();
+        buffers[i].size = img.bytes.size();
+      }
+      results = scanner_.scan_buffers(buffers, call);
+    }
     const ReportOptions report_options;  // what `hashsieve scan` writes by default
     size_t report_bytes = 0;
-    const auto t0 = Clock::now();
-    run_ordered_pipeline<Item>(
-        threads, 0,
-        [&](Item& item) {
-          if (next_image == items) return false;
-          item.image = next_image++ % corpus_.size();
-          return true;
-        },
-        [&](Item& item) { work(item); },
-        [&](Item& item) {
-          auto ts = Clock::now();
-          report_bytes += format_scan_result(item.result, report_options).size();
-          item.t[kReport] = seconds_since(ts);
-          double sum = 0;
-          for (int s = 0; s < kStageCount; ++s) {
-            totals.stage[s] += item.t[s];
-            sum += item.t[s];
-          }
-          totals.latency_ms.push_back(sum * 1e3);
-          const ScanResult& r = item.result;
-          if (r.outcome == ScanOutcome::kError) ++totals.errors;
-          if (r.outcome == ScanOutcome::kMatch) ++totals.matched;
-          if (first && !seen_[item.image]) {
-            seen_[item.image] = true;
-            out.hashes[item.image] = r.hash;
-            out.qualities[item.image] = r.quality;
-            out.statuses[item.image] = r.status;
-          } else if (r.hash != out.hashes[item.image] || r.status.code() != out.statuses[item.image].code()) {
-            out.hashes_consistent = false;
-          }
-        });
+    for (size_t i = 0; i < results.size(); ++i) {
+      const ScanResult& r = results[i];
+      const size_t image = i % corpus_.size();
+      const auto ts = Clock::now();
+      auto lines = format_scan_result(r, report_options);
+      report_bytes += lines.ok() ? lines->size() : 0;
+      times[i][kReport] = seconds_since(ts);
+      double sum = 0;
+      for (int st = 0; st < kStageCount; ++st) {
+        totals.stage[st] += times[i][st];
+        sum += times[i][st];
+      }
+      totals.latency_ms.push_back(sum * 1e3);
+      if (r.outcome == ScanOutcome::kError) ++totals.errors;
+      if (r.outcome == ScanOutcome::kMatch) ++totals.matched;
+      if (first && !seen_[image]) {
+        seen_[image] = true;
+        out.hashes[image] = r.hash;
+        out.qualities[image] = r.quality;
+        out.statuses[image] = r.status;
+      } else if (r.hash != out.hashes[image] || r.status.code() != out.statuses[image].code()) {
+        out.hashes_consistent = false;
+      }
+    }
     totals.wall = seconds_since(t0);
     report_bytes_ += report_bytes;
     return totals;
   }
 
+  size_t report_bytes() const { return report_bytes_; }
+
  private:
-  PdqHasher& hasher() {
-    auto& slot = hashers_.local();
-    if (!slot) slot.emplace(*PdqHasher::Create(pdq_));  // validated by run_bench
-    return *slot;
-  }
-
-  void work(Item& item) {
-    const CorpusImage& img = corpus_[item.image];
-    ScanResult& r = item.result;
-    r.index = item.image;
-    auto t = Clock::now();
-    std::vector<uint8_t> disk;
-    const uint8_t* data = img.bytes.data();
-    size_t size = img.bytes.size();
-    if (config_.include_io) {
-      auto bytes = read_file_bytes(img.path, config_.scan.limits.max_bytes);
-      item.t[kRead] = seconds_since(t);
-      if (!bytes.ok()) return fail(r, bytes.status());
-      disk = std::move(*bytes);
-      data = disk.data();
-      size = disk.size();
-    } else {
-      item.t[kRead] = seconds_since(t);  // held in memory: only the hand-over is timed
-    }
-    PdqResult pdq;
-    bool reduced = false;
-    {  // decode and hash as the scan does (JPEGs hashed as they decode); nothing is kept
-      HashTimes times;
-      auto hashed = hash_image_bytes(data, size, config_.scan.limits, config_.scan.decode, hasher(), &times);
-      item.t[kDecode] = times.decode;
-      item.t[kHash] = times.hash;
-      if (!hashed.ok()) return fail(r, hashed.status());
-      pdq = hashed->pdq;
-      reduced = hashed->reduced;
-    }
-    r.quality = pdq.quality;
-    r.hash = pdq.hash;
-    r.reduced = reduced;
-    if (r.quality < config_.scan.min_quality && !config_.scan.match_low_quality) {
-      r.outcome = ScanOutcome::kLowQuality;
-      return;
-    }
-    t = Clock::now();
-    auto found = match_generation(gen_, pdq, config_.scan.constant_time);
-    item.t[kMatch] = seconds_since(t);
-    if (!found.ok()) return fail(r, found.status());
-    r.generation = gen_.number;
-    r.matches = std::move(*found);
-    r.outcome = r.matches.empty() ? ScanOutcome::kNoMatch : ScanOutcome::kMatch;
-  }
-
-  static void fail(ScanResult& r, Status s) {
-    r.outcome = ScanOutcome::kError;
-    r.status = std::move(s);
-  }
-
   const std::vector<CorpusImage>& corpus_;
-  const IndexGeneration& gen_;
+  const Scanner& scanner_;
   const BenchConfig& config_;
-  PdqOptions pdq_;
-  tbb::enumerable_thread_specific<std::optional<PdqHasher>> hashers_;
   std::vector<bool> seen_;   // first pass: images whose hash is recorded
   size_t report_bytes_ = 0;  // keeps the formatted report from being optimised away
 };
@@ -189,26 +152,20 @@ EntrySnapshot synthetic_list(size_t entries, uint64_t seed) {
   return snap;
 }
 
-Result<BenchResult> run_bench(const std::vector<CorpusImage>& corpus, const IndexGeneration& gen,
+Result<BenchResult> run_bench(const std::vector<CorpusImage>& corpus, const Scanner& scanner,
                               const BenchConfig& config) {
-  PdqOptions pdq;
-  pdq.flavor = config.scan.flavor;
-  pdq.simd = config.scan.simd;
-  pdq.dihedral = config.scan.dihedral;
-  auto probe = PdqHasher::Create(pdq);
-  if (!probe.ok()) return probe.status();
-  pdq.simd = probe->simd_level();
+  auto level = resolve_simd_level(scanner.options().simd);
+  if (!level.ok()) return level.status();
 
   BenchResult out;
-  out.simd = simd_level_name(pdq.simd);
+  out.simd = simd_level_name(*level);
   out.hashes.resize(corpus.size());
   out.qualities.resize(corpus.size());
   out.statuses.resize(corpus.size());
   double total_mp = 0;
   for (const auto& img : corpus) total_mp += img.megapixels();
 
-  cv::setNumThreads(1);  // parallel per image, as the scan does
-  Bench bench(corpus, gen, config, pdq);
+  Bench bench(corpus, scanner, config);
   bool first = true;
   for (int threads : config.threads) {
     const int rounds = config.rounds > 0 ? config.rounds : 2 * threads;

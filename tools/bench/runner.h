@@ -1,5 +1,6 @@
-// The benchmark itself: the scan pipeline (read, decode, hash with dihedrals, match, report) run
-// over an in-memory corpus at several thread counts, each stage timed per image.
+// The benchmark itself: the library's own batch scan (Scanner::scan_buffers, or scan_files with
+// --include-io: read, decode, hash with dihedrals, match, allow list) and the report writer, over
+// a corpus at several thread counts, each stage timed per image through a ScanObserver.
 #pragma once
 
 #include <array>
@@ -8,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/index_generation.h"
+#include "hashsieve/entry_snapshot.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/scanner.h"
 #include "tools/bench/corpus.h"
@@ -41,7 +42,7 @@ struct ThreadRun {
 };
 
 struct BenchConfig {
-  ScanOptions scan;               // decode mode, dihedral, simd, min quality, limits
+  ScanOptions scan;               // decode mode, dihedral, simd, min quality, limits (the scanner's)
   std::vector<int> threads{1};
   double seconds = 10;            // measuring time per thread count
   int min_repetitions = 3;
@@ -63,7 +64,7 @@ struct BenchResult {
 
 uint64_t peak_rss_bytes();
 
-Result<BenchResult> run_bench(const std::vector<CorpusImage>& corpus, const IndexGeneration& gen,
+Result<BenchResult> run_bench(const std::vector<CorpusImage>& corpus, const Scanner& scanner,
                               const BenchConfig& config);
 
 // `entries` random hashes (seeded) in one list named "synthetic", radius 31, as a snapshot.

@@ -1,13 +1,14 @@
-#include "tools/scan_audit.h"
+#include "hashsieve/audit_trail.h"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 
+#include "common/api_guard.h"
 #include "common/text_escape.h"
 
-namespace hashsieve::cli {
+namespace hashsieve {
 namespace {
 
 constexpr size_t kFlushEvery = 64;
@@ -28,8 +29,18 @@ AuditTrail::AuditTrail(HashStore* store, std::string operator_name, std::string 
   if (batch_.empty()) batch_ = std::to_string(started_ms_) + "-" + std::to_string(::getpid());
 }
 
-void AuditTrail::record(const ScanResult& r) {
+AuditTrail::~AuditTrail() = default;
+
+void AuditTrail::record(const ScanResult& r) noexcept {
   if (!store_ || r.outcome != ScanOutcome::kMatch) return;
+  Status st = guard_status([&] {
+    append_matches(r);
+    return Status::Ok();
+  });
+  if (!st.ok() && error_.ok()) error_ = std::move(st);
+}
+
+void AuditTrail::append_matches(const ScanResult& r) {
   for (const ScanMatch& m : r.matches) {
     pending_.push_back("{\"type\":\"match\",\"batch\":" + json_quote(batch_) + ",\"path\":" + json_quote(r.path) +
                        ",\"list\":" + json_quote(m.list) + ",\"entry_id\":" + json_quote(m.entry_id) +
@@ -46,9 +57,13 @@ Status AuditTrail::flush() {
   return s;
 }
 
-Status AuditTrail::finish(const GenerationInfo& gen, const ScanOptions& scan, const AuditCounts& c) {
+Status AuditTrail::finish(const GenerationInfo& gen, const ScanOptions& scan, const AuditCounts& c) noexcept {
   if (!store_) return Status::Ok();
   if (!error_.ok()) return error_;
+  return guard_status([&] { return write_batch(gen, scan, c); });
+}
+
+Status AuditTrail::write_batch(const GenerationInfo& gen, const ScanOptions& scan, const AuditCounts& c) {
   std::string lists;
   for (const auto& [name, active] : gen.lists) {
     auto info = store_->get_list(name);
@@ -67,4 +82,4 @@ Status AuditTrail::finish(const GenerationInfo& gen, const ScanOptions& scan, co
   return flush();
 }
 
-}  // namespace hashsieve::cli
+}  // namespace hashsieve
