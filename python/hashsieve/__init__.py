@@ -28,6 +28,7 @@ from ._errors import (
     VersionMismatch,
 )
 from ._native import (
+    CancelToken,
     Entry,
     ExportIterator,
     HashResult,
@@ -39,6 +40,7 @@ from ._native import (
     Scanner,
     ScanResult,
     Store,
+    __version__,
     hash,
 )
 
@@ -49,7 +51,7 @@ __all__ = [
     "AlreadyExists", "Cancelled", "CorruptionError", "DecodeError", "Error", "ImageTooLarge",
     "ImageTooSmall", "InternalError", "InvalidArgument", "IoError", "NotFound", "ParseError",
     "Unsupported", "VersionMismatch",
-    "Entry", "ExportIterator", "HashResult", "ImportSummary", "Index", "ListInfo", "Match",
+    "CancelToken", "Entry", "ExportIterator", "HashResult", "ImportSummary", "Index", "ListInfo", "Match",
     "RowError", "Scanner", "ScanResult", "Store", "hash",
-    "DIHEDRAL_NAMES", "DEFAULT_RADIUS",
+    "DIHEDRAL_NAMES", "DEFAULT_RADIUS", "__version__",
 ]

@@ -120,6 +120,13 @@ class ScanResult:
     reduced: bool
     generation: int
 
+class CancelToken:
+    """Pass as cancel= to a scan; cancel() from any thread stops its items (Cancelled)."""
+    def __init__(self) -> None: ...
+    def cancel(self) -> None: ...
+    @property
+    def cancelled(self) -> bool: ...
+
 class Scanner:
     def __init__(
         self,
@@ -139,9 +146,35 @@ class Scanner:
         flavor: str = "fullres",
         simd: str = "auto",
     ) -> None: ...
-    def scan(self, source: ImageSource) -> ScanResult: ...
-    def scan_many(self, sources: Iterable[ImageSource], threads: int = 0) -> List[ScanResult]: ...
-    def match(self, hashes: Union[Sequence[HashValue], Any]) -> List[List[Match]]: ...
+    def scan(
+        self,
+        source: ImageSource,
+        *,
+        lists: Optional[Sequence[str]] = None,
+        radius: Optional[int] = None,
+        timeout: Optional[float] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> ScanResult: ...
+    def scan_many(
+        self,
+        sources: Iterable[ImageSource],
+        threads: int = 0,
+        *,
+        lists: Optional[Sequence[str]] = None,
+        radius: Optional[int] = None,
+        timeout: Optional[float] = None,
+        cancel: Optional[CancelToken] = None,
+    ) -> List[ScanResult]: ...
+    def match(
+        self,
+        hashes: Union[Sequence[HashValue], Any],
+        *,
+        lists: Optional[Sequence[str]] = None,
+        radius: Optional[int] = None,
+        timeout: Optional[float] = None,
+        cancel: Optional[CancelToken] = None,
+        threads: int = 0,
+    ) -> List[List[Match]]: ...
     def reload(self) -> Dict[str, Any]: ...
     @property
     def generation(self) -> Dict[str, Any]: ...

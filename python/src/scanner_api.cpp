@@ -13,7 +13,7 @@
 #include "hashes.h"
 #include "hashing.h"
 #include "json_value.h"
-#include "binding_matcher.h"
+#include "scan_entry.h"
 #include "sources.h"
 #include "scanner_binding.h"
 #include "store.h"
@@ -30,15 +30,15 @@ ScanResult error_result(Status s) {
 }
 
 // One item, no GIL.
-ScanResult scan_source(const PyScanner& s, Source& src) {
+ScanResult scan_source(const PyScanner& s, Source& src, const ScanCall& call) {
   Status prepared = src.prepare(s.limits().max_bytes);
   if (!prepared.ok()) return error_result(std::move(prepared));
   if (src.kind() == Source::Kind::kPixels) {
     Status limit = check_pixel_limits(src.pixels(), s.limits());
     if (!limit.ok()) return error_result(std::move(limit));
-    return s.matcher->scan_pixels(src.pixels());
+    return s.scanner->scan_image(src.pixels(), call);
   }
-  return s.scanner->scan_buffer(src.data(), src.size());
+  return s.scanner->scan_buffer(src.data(), src.size(), call);
 }
 
 pb::object generation_dict(const GenerationInfo& g) {
@@ -58,6 +58,7 @@ std::vector<std::string> opt_strings(const std::optional<std::vector<std::string
 }  // namespace
 
 void bind_scanner(pb::module_& m) {
+  bind_cancel_token(m);
   pb::class_<PyMatch>(m, "Match", "One list entry an image or hash matched.")
       .def_property_readonly("list", [](const PyMatch& x) { return x.m.list; })
       .def_property_readonly("entry_id", [](const PyMatch& x) { return x.m.entry_id; })
@@ -146,12 +147,6 @@ Thread-safe: scan() may be called from many threads at once; the GIL is released
                created = Scanner::Create(*s->store, o);
              }
              s->scanner = take(std::move(created));
-             Result<std::unique_ptr<BindingMatcher>> matcher = Status(StatusCode::kInternal, "not run");
-             {
-               pb::gil_scoped_release release;
-               matcher = BindingMatcher::Create(*s->store, o, s->scanner->generation().number);
-             }
-             s->matcher = take(std::move(matcher));
              s->meta = std::make_shared<MetadataCache>(s->store);
              return s;
            }),
@@ -161,23 +156,32 @@ Thread-safe: scan() may be called from many threads at once; the GIL is released
            pb::arg("max_pixels") = DecodeLimits{}.max_pixels, pb::arg("constant_time") = false,
            pb::arg("order") = "rgb", pb::arg("flavor") = "fullres", pb::arg("simd") = "auto")
       .def("scan",
-           [](const PyScanner& s, pb::handle source) {
+           [](const PyScanner& s, pb::handle source, std::optional<std::vector<std::string>> lists,
+              std::optional<int> radius, std::optional<double> timeout, const PyCancelToken* cancel) {
+             CallParams p = make_call(lists, radius, timeout, cancel);
              Source src;
              check(make_source(source, s.order, &src));
              PyScanResult out;
              {
                pb::gil_scoped_release release;
-               out.r = scan_source(s, src);
+               out.r = scan_source(s, src, p.call);
              }
              out.meta = s.metadata();
              return out;
            },
-           pb::arg("source"), R"doc(Scans one image: encoded bytes, a path, or a uint8 pixel array (as for hash()).
+           pb::arg("source"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
+           pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr,
+           R"doc(Scans one image: encoded bytes, a path, or a uint8 pixel array (as for hash()).
 
 Returns a ScanResult; an image that cannot be scanned is outcome 'error' with .error set. A
-source of the wrong type, dtype or shape raises ValueError.)doc")
+source of the wrong type, dtype or shape raises ValueError.
+Per call, without rebuilding the index: lists (a subset of the scanner's), radius (0..256 for
+every list), timeout (seconds; past it the item stops and reports Cancelled), cancel (a
+CancelToken).)doc")
       .def("scan_many",
-           [](const PyScanner& s, pb::iterable sources, int threads) {
+           [](const PyScanner& s, pb::iterable sources, int threads, std::optional<std::vector<std::string>> lists,
+              std::optional<int> radius, std::optional<double> timeout, const PyCancelToken* cancel) {
+             CallParams p = make_call(lists, radius, timeout, cancel);
              std::vector<Source> srcs;
              std::vector<Status> bad;
              for (pb::handle item : sources) {
@@ -192,7 +196,7 @@ source of the wrong type, dtype or shape raises ValueError.)doc")
                arena.execute([&] {
                  tbb::parallel_for(tbb::blocked_range<size_t>(0, srcs.size(), 1), [&](const tbb::blocked_range<size_t>& r) {
                    for (size_t i = r.begin(); i != r.end(); ++i) {
-                     results[i] = bad[i].ok() ? scan_source(s, srcs[i]) : error_result(bad[i]);
+                     results[i] = bad[i].ok() ? scan_source(s, srcs[i], p.call) : error_result(bad[i]);
                      results[i].index = i;
                    }
                  });
@@ -204,19 +208,25 @@ source of the wrong type, dtype or shape raises ValueError.)doc")
                PyList_SET_ITEM(out.ptr(), i, pb::cast(PyScanResult{std::move(results[i]), meta}).release().ptr());
              return out;
            },
-           pb::arg("sources"), pb::arg("threads") = 0,
+           pb::arg("sources"), pb::arg("threads") = 0, pb::kw_only(), pb::arg("lists") = pb::none(),
+           pb::arg("radius") = pb::none(), pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr,
            R"doc(Scans many images in parallel (threads: 0 = all cores); results in input order.
 
 Each item fails on its own: a bad item (undecodable, wrong type) is an 'error' result, never an
-exception for the batch.)doc")
+exception for the batch. lists, radius, timeout and cancel as for scan(); past the timeout or
+once cancelled, items not yet started report Cancelled without being opened.)doc")
       .def("match",
-           [](const PyScanner& s, pb::handle hashes) {
+           [](const PyScanner& s, pb::handle hashes, std::optional<std::vector<std::string>> lists,
+              std::optional<int> radius, std::optional<double> timeout, const PyCancelToken* cancel, int threads) {
+             CallParams p = make_call(lists, radius, timeout, cancel);
+             if (threads < 0) check(Status(StatusCode::kInvalidArgument, "threads must be >= 0"));
              std::vector<Hash256> q;
              check(parse_hashes(hashes, &q));
              Result<std::vector<std::vector<ScanMatch>>> found = Status(StatusCode::kInternal, "not run");
              {
                pb::gil_scoped_release release;
-               found = s.matcher->match_many(q);
+               tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+               arena.execute([&] { found = match_hashes(*s.scanner, q, p.call); });
              }
              auto per = take(std::move(found));
              auto meta = s.metadata();
@@ -229,19 +239,19 @@ exception for the batch.)doc")
              }
              return out;
            },
-           pb::arg("hashes"), R"doc(Matches hashes the caller already has (hex strings, 32-byte values or an
+           pb::arg("hashes"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
+           pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr, pb::arg("threads") = 0,
+           R"doc(Matches hashes the caller already has (hex strings, 32-byte values or an
 (n, 32) uint8 array) against the scanner's lists, radii and allow list. Returns one list of
-Match per hash, nearest first. A malformed hash raises ValueError naming its position.)doc")
+Match per hash, nearest first (no quality gate: the hashes carry no quality). The hashes are
+matched in parallel (threads: 0 = all cores). A malformed hash raises ValueError naming its
+position; lists, radius, timeout and cancel as for scan() (a timeout or cancel raises Cancelled).)doc")
       .def("reload",
            [](PyScanner& s) {
              Result<GenerationInfo> info = Status(StatusCode::kInternal, "not run");
              {
                pb::gil_scoped_release release;
                info = s.scanner->reload();
-               if (info.ok()) {
-                 Status m = s.matcher->reload(info->number);
-                 if (!m.ok()) info = m;
-               }
              }
              GenerationInfo g = take(std::move(info));
              {

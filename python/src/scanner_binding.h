@@ -8,7 +8,6 @@
 
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
-#include "binding_matcher.h"
 #include "sources.h"
 
 namespace hashsieve::py {
@@ -56,7 +55,6 @@ struct PyScanResult {
 struct PyScanner {
   std::shared_ptr<HashStore> store;
   std::unique_ptr<Scanner> scanner;
-  std::unique_ptr<BindingMatcher> matcher;  // given hashes and decoded pixels
   ChannelOrder order = ChannelOrder::kRgb;
   mutable std::mutex meta_mu;
   std::shared_ptr<MetadataCache> meta;

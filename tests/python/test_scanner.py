@@ -166,3 +166,40 @@ def test_reload_swaps_in_new_entries(known, tmp_path):
     r = scanner.scan(pic)
     assert r.outcome == "match" and r.generation == info["number"]
     assert r.matches[0].metadata == {"added_on": "2024-05-01", "labels": "new"}
+
+
+def test_per_call_lists_radius_and_cancellation(known, photos, vectors):
+    scanner = hashsieve.Scanner(known)
+    original = photos["astronaut"]["original"].read_bytes()
+    bright = photos["astronaut"]["brightness+25%"].read_bytes()
+    assert scanner.scan(original, lists=["other"]).outcome == "no_match"
+    assert scanner.scan(original, lists=["known"]).outcome == "match"
+    unknown = scanner.scan(original, lists=["no-such-list"])
+    assert unknown.outcome == "error" and unknown.error.code == "invalid_argument"
+    d = scanner.scan(bright).matches[0].distance
+    assert scanner.scan(bright, radius=d - 1).outcome == "no_match"
+    assert scanner.scan(bright, radius=d).outcome == "match"
+    by_file = {v["file"]: v for v in vectors}
+    h = by_file[photos["astronaut"]["original"].name]["pdq"]
+    assert scanner.match([h], lists=["other"]) == [[]]
+    with pytest.raises(ValueError):
+        scanner.match([h], lists=["no-such-list"])
+
+    token = hashsieve.CancelToken()
+    assert not token.cancelled
+    token.cancel()
+    assert token.cancelled
+    r = scanner.scan(original, cancel=token)
+    assert r.outcome == "error" and isinstance(r.error, hashsieve.Cancelled) and r.error.code == "cancelled"
+    assert {r.error.code for r in scanner.scan_many([original, bright], cancel=token)} == {"cancelled"}
+    assert {r.error.code for r in scanner.scan_many([original, bright], timeout=0)} == {"cancelled"}
+    with pytest.raises(hashsieve.Cancelled):
+        scanner.match([h] * 1000, cancel=token)
+    assert scanner.scan(original, timeout=60).outcome == "match"
+    with pytest.raises(ValueError):
+        scanner.scan(original, timeout=-1)
+
+
+def test_version():
+    import re
+    assert re.fullmatch(r"\d+\.\d+\.\d+", hashsieve.__version__)
