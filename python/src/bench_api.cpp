@@ -9,6 +9,7 @@
 #include "errors.h"
 #include "hashes.h"
 #include "hashsieve/hash_index.h"
+#include "scan_entry.h"
 #include "scanner_binding.h"
 #include "store.h"
 
@@ -46,6 +47,20 @@ void bind_bench(pb::module_& m) {
       pb::arg("scanner"), pb::arg("data"), pb::arg("repeat"), pb::arg("expect_error") = false,
       "Thread CPU seconds of `repeat` Scanner::scan_buffer calls on one image, timed in C++ (-1 if an "
       "outcome is not the expected one).");
+
+  m.def(
+      "_time_scanner_match",
+      [](const PyScanner& s, pb::handle queries) {
+        std::vector<Hash256> q;
+        check(parse_hashes(queries, &q));
+        pb::gil_scoped_release release;
+        const auto start = std::chrono::steady_clock::now();
+        auto found = match_hashes(*s.scanner, q, ScanCall{});
+        return found.ok() ? seconds_since(start) : -1.0;
+      },
+      pb::arg("scanner"), pb::arg("queries"),
+      "Seconds of the binding's parallel Scanner::match_hash loop over the queries, without making "
+      "Python objects (-1 on error).");
 
   m.def(
       "_time_index_search",
