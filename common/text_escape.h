@@ -1,17 +1,5 @@
-// Quoting for every text output (reports, list exports): JSON strings and CSV fields that stay
-// valid whatever bytes a path, id or metadata field holds.
+// Quoting for every text output: the public declarations (hashsieve/text_quote.h), under the
+// name the library's own code has always included.
 #pragma once
 
-#include <string>
-#include <string_view>
-
-namespace hashsieve {
-
-// A JSON string literal, quotes included. Control characters are escaped and bytes that are
-// not valid UTF-8 become U+FFFD, so every line of a JSONL report parses.
-std::string json_quote(std::string_view s);
-
-// An RFC 4180 field: quoted (with "" for ") only when it holds a comma, quote, CR or LF.
-std::string csv_field(std::string_view s);
-
-}  // namespace hashsieve
+#include "hashsieve/text_quote.h"

@@ -2,9 +2,18 @@
 
 #include "common/api_guard.h"
 #include "engine/decode_plan.h"
+#include "engine/image_header.h"
 #include "engine/jpeg_block_means.h"
 
 namespace hashsieve {
+
+Result<ImageInfo> probe_image(const uint8_t* data, size_t size) noexcept {
+  return guard_status([&]() -> Result<ImageInfo> {
+    auto header = sniff_image_header(data, size);
+    if (!header.ok()) return header.status();
+    return ImageInfo{image_format_name(header->format), header->width, header->height};
+  });
+}
 
 Result<DecodedImage> decode_image(const uint8_t* data, size_t size, const DecodeLimits& limits, DecodeMode mode) {
   return guard_status(

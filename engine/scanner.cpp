@@ -40,7 +40,8 @@ ScanResult error_result(Status st) {
 
 }  // namespace
 
-struct Scanner::Impl {
+// Hidden: a nested class of an exported class would otherwise be exported with it.
+struct [[gnu::visibility("hidden")]] Scanner::Impl {
   const HashStore* store = nullptr;  // null: built from a snapshot, nothing to reload
   ScanOptions options;
   AllowSet allow;

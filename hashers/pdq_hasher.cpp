@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/api_guard.h"
 #include "hashers/pdq_block_filter.h"
 #include "hashers/pdq_dct.h"
 #include "hashers/pdq_kernels.h"
@@ -47,7 +48,8 @@ const char* dihedral_name(Dihedral d) noexcept {
   return (i >= 0 && i < kDihedralCount) ? kNames[i] : "unknown";
 }
 
-struct PdqHasher::Impl {
+// Hidden: a nested class of an exported class would otherwise be exported with it.
+struct [[gnu::visibility("hidden")]] PdqHasher::Impl {
   PdqOptions options;
   const pdq::Kernels* kernels = nullptr;
   pdq::FloatBuffer luma;  // whole-image luma, only for the cli512 squash and 64x64 inputs
@@ -184,28 +186,32 @@ PdqHasher& PdqHasher::operator=(PdqHasher&&) noexcept = default;
 PdqHasher::~PdqHasher() = default;
 
 Result<PdqHasher> PdqHasher::Create(const PdqOptions& options) {
-  auto level = resolve_simd_level(options.simd);
-  if (!level.ok()) return level.status();
-  auto impl = std::make_unique<Impl>();
-  impl->options = options;
-  impl->options.simd = *level;
-  impl->kernels = &pdq::kernels_for(*level);
-  return PdqHasher(std::move(impl));
+  return guard_status([&]() -> Result<PdqHasher> {
+    auto level = resolve_simd_level(options.simd);
+    if (!level.ok()) return level.status();
+    auto impl = std::make_unique<Impl>();
+    impl->options = options;
+    impl->options.simd = *level;
+    impl->kernels = &pdq::kernels_for(*level);
+    return PdqHasher(std::move(impl));
+  });
 }
 
 Result<PdqResult> PdqHasher::hash(const ImageView& image) {
   if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
-  return impl_->run(image);
+  return guard_status([&] { return impl_->run(image); }, StatusCode::kImageTooLarge);
 }
 
 Result<PdqResult> PdqHasher::hash_rows(int width, int height, PixelFormat format, const PdqRowSource& rows) {
   if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
-  return impl_->run_rows(width, height, format, rows);
+  // A row source that throws is the caller's failure; scratch that cannot be had, the image's size.
+  return guard_status([&] { return impl_->run_rows(width, height, format, rows); }, StatusCode::kImageTooLarge);
 }
 
 Result<PdqResult> PdqHasher::hash_block_means(const ImageView& reduced, int full_width, int full_height, int block) {
   if (!impl_) return Status(StatusCode::kInvalidArgument, "hasher was moved from");
-  return impl_->run_block_means(reduced, full_width, full_height, block);
+  return guard_status([&] { return impl_->run_block_means(reduced, full_width, full_height, block); },
+                      StatusCode::kImageTooLarge);
 }
 
 const PdqOptions& PdqHasher::options() const noexcept { return impl_->options; }

@@ -10,10 +10,9 @@
 #include <thread>
 #include <vector>
 
-#include "engine/file_bytes.h"
-#include "common/text_escape.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
+#include "hashsieve/text_quote.h"
 #include "hashsieve/version.h"
 #include "tools/arg_reader.h"
 #include "tools/bench/corpus.h"
@@ -224,7 +223,7 @@ int run_bench(int argc, char** argv) {
       if (!err.empty()) return usage_error(err);
       bench::CorpusImage img;
       img.path = path;
-      auto bytes = read_file_bytes(path, o.config.scan.limits.max_bytes);
+      auto bytes = bench::read_corpus_file(path, o.config.scan.limits.max_bytes);
       if (!bytes.ok()) return usage_error(path + ": " + bytes.status().to_string());
       img.bytes = std::move(*bytes);
       bench::describe_image(img);

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "common/text_escape.h"
 #include "hashsieve/hash_files.h"
+#include "hashsieve/text_quote.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
 #include "tools/image_job_options.h"

@@ -39,6 +39,15 @@ struct DecodedImage {
   const ImageView& view() const noexcept { return pixels; }
 };
 
+// What the container header says, nothing decoded: format ("jpeg", "png", "bmp", "webp",
+// "tiff", "pnm") and the stored dimensions (EXIF orientation not applied).
+struct ImageInfo {
+  const char* format = "unknown";
+  uint32_t width = 0, height = 0;
+};
+// kDecodeFailed for an unrecognised format or a truncated or malformed header.
+HASHSIEVE_API Result<ImageInfo> probe_image(const uint8_t* data, size_t size) noexcept;
+
 // Decodes like the PDQ vectors do (OpenCV, EXIF orientation ignored, alpha dropped, gray
 // expanded, 16-bit reduced to 8). Errors: kImageTooLarge (a limit), kDecodeFailed (not an
 // image, corrupt, truncated, unsupported format).

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "engine/image_header.h"
+#include "hashsieve/decode.h"
 
 namespace hashsieve::bench {
 namespace {
@@ -49,13 +49,24 @@ cv::Mat synth_pixels(cv::RNG& rng, int width, int height) {
 
 }  // namespace
 
+Result<std::vector<uint8_t>> read_corpus_file(const std::string& path, size_t max_bytes) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return Status(StatusCode::kIoError, "cannot read: " + ec.message());
+  if (size > max_bytes) return Status(StatusCode::kImageTooLarge, "file is over the byte limit");
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> bytes(size);
+  if (!in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(size))) return Status(StatusCode::kIoError, "cannot read");
+  return bytes;
+}
+
 void describe_image(CorpusImage& image) {
-  auto h = sniff_image_header(image.bytes.data(), image.bytes.size());
+  auto h = probe_image(image.bytes.data(), image.bytes.size());
   if (!h.ok()) {
     image.format = "unknown";
     return;
   }
-  image.format = image_format_name(h->format);
+  image.format = h->format;
   image.width = h->width;
   image.height = h->height;
 }

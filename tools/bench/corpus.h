@@ -28,6 +28,9 @@ struct SyntheticCorpusOptions {
 // The encoded bytes also depend on the codec library versions.
 std::vector<CorpusImage> generate_synthetic_corpus(const SyntheticCorpusOptions& options);
 
+// A corpus file's bytes; kImageTooLarge over max_bytes (not read), kIoError.
+Result<std::vector<uint8_t>> read_corpus_file(const std::string& path, size_t max_bytes);
+
 // Fills format and dimensions from the bytes (unknown formats keep "unknown" and 0x0).
 void describe_image(CorpusImage& image);
 

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <map>
 
-#include "common/text_escape.h"
 #include "hashsieve/hash256.h"
+#include "hashsieve/text_quote.h"
 
 namespace hashsieve::bench {
 namespace {
