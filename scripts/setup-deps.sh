@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libcli11-dev  # the command line's option parser (header-only)
   strace
   pybind11-dev python3-dev python3-numpy python3-pytest  # the Python module and its tests
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it

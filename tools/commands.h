@@ -1,15 +1,18 @@
-// The subcommands of the `hashsieve` binary; one file each under tools/.
+// The subcommands of the `hashsieve` binary; one file each under tools/. Each declares its options
+// on a subcommand of `root` and appends what runs to `commands`.
 #pragma once
+
+#include "tools/command_line.h"
 
 namespace hashsieve::cli {
 
-// Each returns the process exit status. argv[0] is the subcommand name.
-int run_hash(int argc, char** argv);
-int run_scan(int argc, char** argv);
+inline constexpr const char* kVersion = "0.1.0";
 
-int run_list(int argc, char** argv);   // list create/import/export/withdraw/purge/drop/stats
-int run_db(int argc, char** argv);     // db checkpoint
-int run_match(int argc, char** argv);  // match hashes against the stored lists
-int run_bench(int argc, char** argv);  // measure detection throughput
+void add_hash_command(CLI::App& root, Commands& commands);
+void add_scan_command(CLI::App& root, Commands& commands);
+void add_list_command(CLI::App& root, Commands& commands);   // create/import/export/withdraw/purge/drop/stats
+void add_db_command(CLI::App& root, Commands& commands);     // checkpoint/check/audit
+void add_match_command(CLI::App& root, Commands& commands);  // match hashes against the stored lists
+void add_bench_command(CLI::App& root, Commands& commands);  // measure detection throughput
 
 }  // namespace hashsieve::cli

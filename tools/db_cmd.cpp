@@ -1,55 +1,82 @@
 // `hashsieve db checkpoint DIR | check | audit`: backup copy, verification, the audit log.
 #include <cstdio>
-#include <cstring>
+#include <memory>
+#include <string>
 
-#include "tools/cli_args.h"
+#include "tools/checked_output.h"
 #include "tools/commands.h"
+#include "tools/db_options.h"
 #include "tools/exit_codes.h"
 
 namespace hashsieve::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: hashsieve db <action> [--db PATH]\n"
-    "  checkpoint DIR   write a consistent copy of the database to DIR (which must not exist)\n"
-    "  check            verify checksums, records and list counters\n"
-    "  audit            print the audit log as JSONL: {\"time_ms\":...,\"record\":{...}}\n";
+struct DbCommandOptions {
+  DbOptions db;
+  std::string target;  // checkpoint: the copy's directory
+};
+
+int finish(const std::string& command, const Status& s, CheckedOutput& out) {
+  out.flush();
+  if (!s.ok()) {
+    std::fprintf(stderr, "hashsieve %s: %s\n", command.c_str(), s.to_string().c_str());
+    return kExitError;
+  }
+  if (out.failed()) {
+    std::fprintf(stderr, "hashsieve %s: %s\n", command.c_str(), out.error().c_str());
+    return kExitError;
+  }
+  return kExitDone;
+}
+
+int do_checkpoint(const DbCommandOptions& o) {
+  auto store = open_store(o.db, "db checkpoint", false, false);
+  if (!store) return kExitError;
+  CheckedOutput out(stdout, "stdout");
+  return finish("db checkpoint", store->checkpoint(o.target), out);
+}
+
+int do_check(const DbCommandOptions& o) {
+  auto store = open_store(o.db, "db check", false, true);
+  if (!store) return kExitError;
+  CheckedOutput out(stdout, "stdout");
+  Status s = store->verify();
+  if (s.ok()) out.write("ok\n");
+  return finish("db check", s, out);
+}
+
+int do_audit(const DbCommandOptions& o) {
+  auto store = open_store(o.db, "db audit", false, true);
+  if (!store) return kExitError;
+  CheckedOutput out(stdout, "stdout");
+  Status s = store->for_each_audit([&](int64_t t, const std::string& record) {
+    return out.write("{\"time_ms\":" + std::to_string(t) + ",\"record\":" + record + "}\n");  // false: stop
+  });
+  return finish("db audit", s, out);
+}
 
 }  // namespace
 
-int run_db(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 1, {"--db"}, {"--help", "-h"});
-  if (a.has("--help") || a.has("-h")) {
-    std::printf("%s  (default database: %s)\n", kUsage, kDefaultDb);
-    return kExitOk;
+void add_db_command(CLI::App& root, Commands& commands) {
+  auto o = std::make_shared<DbCommandOptions>();
+  CLI::App* db = add_command(root, "db", "database maintenance: checkpoint, check, audit",
+                           "`hashsieve db ACTION --help` describes an action.", kDbExitHelp);
+  db->require_subcommand(1);
+  add_db_options(*db, o->db);  // `db --db DIR ACTION` as well as `db ACTION --db DIR`
+  struct Action {
+    const char* name;
+    const char* description;
+    int (*run)(const DbCommandOptions&);
+  };
+  for (const Action& a : {Action{"checkpoint", "Writes a consistent copy of the database to DIR (which must not exist).",
+                                 do_checkpoint},
+                          Action{"check", "Verifies checksums, records and list counters; prints ok.", do_check},
+                          Action{"audit", "Prints the audit log as JSONL: {\"time_ms\":...,\"record\":{...}}.", do_audit}}) {
+    CLI::App* app = add_command(*db, a.name, a.description, "", kDbExitHelp);
+    add_db_options(*app, o->db);
+    if (a.run == do_checkpoint) app->add_option("DIR", o->target, "where the copy goes")->required();
+    commands.push_back({app, [o, run = a.run] { return run(*o); }, nullptr});
   }
-  const std::string action = a.positional.empty() ? "" : a.positional[0];
-  const size_t want = action == "checkpoint" ? 2 : 1;
-  if (!a.error.empty() || a.positional.size() != want || (action != "checkpoint" && action != "check" && action != "audit")) {
-    std::fprintf(stderr, "hashsieve db: %s\n%s", a.error.empty() ? "expected checkpoint DIR, check or audit" : a.error.c_str(),
-                 kUsage);
-    return kExitUsage;
-  }
-  const std::string cmd = "db " + action;
-  auto store = open_store(a, cmd.c_str(), false, action != "checkpoint");
-  if (!store) return kExitUsage;
-  Status s;
-  if (action == "checkpoint") {
-    s = store->checkpoint(a.positional[1]);
-  } else if (action == "check") {
-    s = store->verify();
-    if (s.ok()) std::printf("ok\n");
-  } else {
-    s = store->for_each_audit([](int64_t t, const std::string& record) {
-      std::printf("{\"time_ms\":%lld,\"record\":%s}\n", (long long)t, record.c_str());
-      return true;
-    });
-  }
-  if (!s.ok()) {
-    std::fprintf(stderr, "hashsieve %s: %s\n", cmd.c_str(), s.to_string().c_str());
-    return kExitUsage;
-  }
-  return kExitOk;
 }
 
 }  // namespace hashsieve::cli

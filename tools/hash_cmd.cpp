@@ -1,76 +1,32 @@
 // `hashsieve hash`: PDQ hashes of image files, one line each, in input order.
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "hashsieve/hash_files.h"
 #include "hashsieve/text_quote.h"
+#include "tools/checked_output.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
 #include "tools/image_job_options.h"
 #include "tools/input_paths.h"
+#include "tools/path_text.h"
 
 namespace hashsieve::cli {
 namespace {
-
-constexpr const char* kUsage = R"(usage: hashsieve hash [options] PATH...
-
-Computes PDQ hashes of image files and directories (walked recursively, in sorted order).
-Output on stdout, one line per image, in input order; failures go to stderr as "path: reason".
-
-options:
-  --files-from FILE   also read paths from FILE, one a line ("-" = stdin)
-  -0, --null          paths in --files-from are NUL-separated
-  --format csv|jsonl  csv (default): hash,quality,path; jsonl: {"path","pdq","quality","width","height"}
-  --dihedral          all eight dihedral hashes: orig,rot90,rot180,rot270,flipx,flipy,flipp,flipm,quality,path
-  --flavor fullres|cli512   fullres (default, what hash lists hold) or the reference CLI's 512x512 squash
-  --threads N         worker threads (default: all cores)
-  --simd auto|scalar|avx2   kernels to use (default auto; env HASHSIEVE_SIMD overrides auto)
-  --max-pixels N      refuse larger images before decoding (default 100000000)
-  -q, --quiet         no per-item diagnostics on stderr
-  -v, --verbose       also a summary on stderr
-
-exit status: 0 all hashed, 1 some items failed, 2 usage error
-)";
 
 struct Options {
   ImageJobOptions job;
   bool jsonl = false, dihedral = false;
 };
 
-int usage_error(const std::string& msg) { return report_usage_error("hash", msg); }
-
-// Returns -1 when parsed, else the exit status to return.
-int parse(int argc, char** argv, Options& o) {
-  ArgReader a(argc, argv);
-  std::string v, err;
-  while (!a.done()) {
-    if (a.option("--help") || a.option("-h")) {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    }
-    switch (take_image_job_option(a, o.job, err)) {
-      case OptionTake::kTaken: continue;
-      case OptionTake::kBad: return usage_error(err);
-      case OptionTake::kNotMine: break;
-    }
-    if (a.option("--format")) {
-      if (!a.value(v) || (v != "csv" && v != "jsonl")) return usage_error("--format takes csv or jsonl");
-      o.jsonl = v == "jsonl";
-    } else if (a.option("--dihedral")) {
-      o.dihedral = true;
-    } else {
-      return usage_error(std::string("unknown option ") + a.current());
-    }
-  }
-  if (std::string e = missing_input_error(o.job); !e.empty()) return usage_error(e);
-  return -1;
-}
-
-void print_result(const Options& o, const HashedFile& f) {
+std::string format_result(const Options& o, const HashedFile& f) {
   const int q = f.pdq.quality;
+  const std::string path = escape_path(f.path);
   if (o.jsonl) {
-    std::string line = "{\"path\":" + json_quote(f.path) + ",\"pdq\":\"" + to_hex(f.pdq.hash) +
+    std::string line = "{\"path\":" + json_quote(path) + ",\"pdq\":\"" + to_hex(f.pdq.hash) +
                        "\",\"quality\":" + std::to_string(q) + ",\"width\":" + std::to_string(f.width) +
                        ",\"height\":" + std::to_string(f.height);
     if (f.pdq.has_dihedral) {
@@ -80,9 +36,7 @@ void print_result(const Options& o, const HashedFile& f) {
       }
       line += "}";
     }
-    line += "}\n";
-    std::fputs(line.c_str(), stdout);
-    return;
+    return line + "}\n";
   }
   std::string line;
   if (f.pdq.has_dihedral) {
@@ -90,16 +44,11 @@ void print_result(const Options& o, const HashedFile& f) {
   } else {
     line = to_hex(f.pdq.hash) + ",";
   }
-  line += std::to_string(q) + "," + csv_field(f.path) + "\n";
-  std::fputs(line.c_str(), stdout);
+  return line + std::to_string(q) + "," + csv_field(path) + "\n";
 }
 
-}  // namespace
-
-int run_hash(int argc, char** argv) {
-  Options o;
-  if (int rc = parse(argc, argv, o); rc >= 0) return rc;
-
+int run(const Options& o) {
+  require_input(o.job);
   HashFilesOptions run;
   run.pdq.flavor = o.job.flavor;
   run.pdq.simd = o.job.simd;
@@ -107,30 +56,64 @@ int run_hash(int argc, char** argv) {
   run.threads = o.job.threads;
   if (o.job.max_pixels) run.limits.max_pixels = o.job.max_pixels;
   InputPaths inputs(o.job.paths, o.job.files_from, o.job.nul);
+  CheckedOutput out(stdout, "stdout");
   uint64_t ok = 0, failed = 0;
   auto next = [&](FileInput& in) {
-    std::string err;
-    if (!inputs.next(in.path, err)) return false;
-    if (!err.empty()) in.error = Status(StatusCode::kIoError, err);
+    if (out.failed()) return false;  // stop reading input: the output is gone
+    InputItem item;
+    if (!inputs.next(item)) return false;
+    in.path = std::move(item.path);
+    in.error = std::move(item.error);
     return true;
   };
   auto sink = [&](const HashedFile& f) {
     if (!f.status.ok()) {
       ++failed;
-      if (!o.job.quiet) std::fprintf(stderr, "%s: %s\n", f.path.c_str(), f.status.to_string().c_str());
+      if (!o.job.quiet) std::fprintf(stderr, "%s: %s\n", escape_path(f.path).c_str(), f.status.to_string().c_str());
       return;
     }
     ++ok;
-    print_result(o, f);
+    out.write(format_result(o, f));
   };
   Status st = hash_files(next, sink, run);
-  std::fflush(stdout);
+  out.flush();
   if (!st.ok()) {
     std::fprintf(stderr, "hashsieve hash: %s\n", st.to_string().c_str());
-    return kExitUsage;
+    return kExitError;
+  }
+  if (out.failed()) {
+    std::fprintf(stderr, "hashsieve hash: %s\n", out.error().c_str());
+    return kExitError;
   }
   if (o.job.verbose) std::fprintf(stderr, "hashed %llu, failed %llu\n", (unsigned long long)ok, (unsigned long long)failed);
-  return failed ? kExitPartial : kExitOk;
+  if (ok + failed == 0) {
+    std::fprintf(stderr, "hashsieve hash: no input found: the paths and lists given hold no files\n");
+    return kExitError;
+  }
+  return failed ? kExitSomeNotHashed : kExitAllHashed;
+}
+
+}  // namespace
+
+void add_hash_command(CLI::App& root, Commands& commands) {
+  auto o = std::make_shared<Options>();
+  CLI::App* app = add_command(root, "hash", "compute PDQ hashes of image files",
+                              "Hashes files and directories (walked recursively, in sorted order). One line per image on "
+                              "stdout, in input order; an item that cannot be hashed goes to stderr as \"path: code: "
+                              "reason\" (decode_failed, image_too_small, image_too_large, io_error; unsupported for a "
+                              "special file, skipped unopened) and never prints a hash. Paths are printed with \\ as \\\\ "
+                              "and control or non-UTF-8 bytes as \\xHH.",
+                              kHashExitHelp);
+  add_image_job_options(*app, o->job);
+  app->add_option_function<std::string>(
+         "--format", [o](const std::string& v) { o->jsonl = v == "jsonl"; },
+         "csv (default): hash,quality,path; jsonl: {\"path\",\"pdq\",\"quality\",\"width\",\"height\"}")
+      ->check(one_of({"csv", "jsonl"}))
+      ->type_name("FORMAT");
+  app->add_flag("--dihedral", o->dihedral,
+                "the eight dihedral hashes: orig,rot90,rot180,rot270,flipx,flipy,flipp,flipm,quality,path "
+                "(jsonl: a \"dihedral\" object)");
+  commands.push_back({app, [o] { return run(*o); }, &o->job.paths});
 }
 
 }  // namespace hashsieve::cli

@@ -1,5 +1,5 @@
 // Options shared by the commands that read images (hash, scan): inputs, threads, kernels,
-// flavour, limits and verbosity. Parsed in one place so both commands mean the same by them.
+// flavour, limits and verbosity. Declared in one place so both commands mean the same by them.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +7,8 @@
 #include <vector>
 
 #include "hashsieve/pdq.h"
-#include "tools/arg_reader.h"
+#include "hashsieve/simd.h"
+#include "tools/command_line.h"
 
 namespace hashsieve::cli {
 
@@ -21,12 +22,13 @@ struct ImageJobOptions {
   uint64_t max_pixels = 0;  // 0: the library default
 };
 
-enum class OptionTake { kNotMine, kTaken, kBad };
+// Declares PATH... and the shared options on `app`, bound to `o`.
+void add_image_job_options(CLI::App& app, ImageJobOptions& o);
 
-// Consumes the next argument when it is a shared option or a path; `error` on kBad.
-OptionTake take_image_job_option(ArgReader& a, ImageJobOptions& o, std::string& error);
+// --simd LEVEL, bound to `level` (also used by bench).
+void add_simd_option(CLI::App& app, SimdLevel& level);
 
-// After parsing: an error message when the job has no input, else "".
-std::string missing_input_error(const ImageJobOptions& o);
+// After parsing: throws a usage error when the job has no input.
+void require_input(const ImageJobOptions& o);
 
 }  // namespace hashsieve::cli

@@ -1,35 +1,35 @@
-// `hashsieve list ...`: create, import, export, withdraw, purge, drop, stats.
+// `hashsieve list ...`: create, import, export, withdraw, purge, drop, stats; each action is a
+// subcommand with its own options and --help.
 #include <cstdio>
 #include <ctime>
+#include <memory>
 
 #include "hashsieve/list_formats.h"
-#include "tools/cli_args.h"
+#include "tools/checked_output.h"
 #include "tools/commands.h"
+#include "tools/db_options.h"
 #include "tools/exit_codes.h"
+#include "tools/path_text.h"
 
 namespace hashsieve::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: hashsieve list <action> [--db PATH] ...\n"
-    "  create NAME [--radius R] [--source S]   new list (default radius 31)\n"
-    "  import NAME FILE... [--format F]         F: auto (default), hex, csv, tx-csv, tx-export,\n"
-    "                                           stopncii, ncmec, tat; FILE - is stdin\n"
-    "  export NAME [--format csv|jsonl]         every entry, active and withdrawn, to stdout\n"
-    "  withdraw NAME ID...                      mark entries withdrawn (they stop matching)\n"
-    "  purge NAME                               delete withdrawn entries for good\n"
-    "  drop NAME                                delete the list and its entries\n"
-    "  stats                                    per list: active, withdrawn, radius, last update\n"
-    "Exit status: 0 done; 1 done but some rows were bad or some ids unknown; 2 error.\n";
+struct ListOptions {
+  DbOptions db;
+  std::string name, source, format;
+  int radius = kDefaultMatchRadius;
+  std::vector<std::string> items;  // import: FILEs; withdraw: IDs
+};
 
 int fail(const char* what, const Status& s) {
   std::fprintf(stderr, "hashsieve list %s: %s\n", what, s.to_string().c_str());
-  return kExitUsage;
+  return kExitError;
 }
 
-int usage_error(const std::string& why) {
-  std::fprintf(stderr, "hashsieve list: %s\n%s", why.c_str(), kUsage);
-  return kExitUsage;
+int finish_stdout(const char* what, CheckedOutput& out) {
+  if (out.flush()) return kExitDone;
+  std::fprintf(stderr, "hashsieve list %s: %s\n", what, out.error().c_str());
+  return kExitError;
 }
 
 std::string iso_time(int64_t ms) {
@@ -41,125 +41,154 @@ std::string iso_time(int64_t ms) {
   return buf;
 }
 
-int do_create(const Args& a) {
-  if (a.positional.size() != 2) return usage_error("create takes one NAME");
-  int radius = kDefaultMatchRadius;
-  if (a.has("--radius") && !parse_int(a.get("--radius"), 0, 256, &radius)) return usage_error("--radius must be 0..256");
-  auto store = open_store(a, "create", true, false);
-  if (!store) return kExitUsage;
-  auto r = store->create_list(a.positional[1], radius, a.get("--source"));
+int do_create(const ListOptions& a) {
+  auto store = open_store(a.db, "list create", true, false);
+  if (!store) return kExitError;
+  auto r = store->create_list(a.name, a.radius, a.source);
   if (!r.ok()) return fail("create", r.status());
-  return kExitOk;
+  return kExitDone;
 }
 
-int do_import(const Args& a) {
-  if (a.positional.size() < 3) return usage_error("import takes NAME and at least one FILE");
-  auto format = parse_list_format(a.get("--format", "auto"));
-  if (!format.ok()) return usage_error(format.status().message());
-  auto store = open_store(a, "import", false, false);
-  if (!store) return kExitUsage;
-  if (auto l = store->get_list(a.positional[1]); !l.ok()) return fail("import", l.status());
-  int rc = kExitOk;
-  for (size_t i = 2; i < a.positional.size(); ++i) {
-    const std::string& file = a.positional[i];
+int do_import(const ListOptions& a) {
+  auto format = parse_list_format(a.format.empty() ? "auto" : a.format);
+  if (!format.ok()) throw CLI::ValidationError("--format", format.status().message());
+  auto store = open_store(a.db, "list import", false, false);
+  if (!store) return kExitError;
+  if (auto l = store->get_list(a.name); !l.ok()) return fail("import", l.status());
+  int rc = kExitDone;
+  for (const std::string& file : a.items) {
     auto reader = ListReader::Open(file, *format);
     if (!reader.ok()) return fail("import", reader.status());
-    auto rep = import_list(*store, a.positional[1], **reader);
+    auto rep = import_list(*store, a.name, **reader);
     if (!rep.ok()) return fail("import", rep.status());
     for (const auto& e : rep->errors) std::fprintf(stderr, "%s\n", e.to_string().c_str());
     const ImportStats& s = rep->stats;
     std::fprintf(stderr,
                  "%s (%s): added %llu, updated %llu, unchanged %llu, withdrawn %llu, unknown ids %llu, "
                  "not PDQ %llu, bad rows %zu\n",
-                 file.c_str(), list_format_name((*reader)->format()), (unsigned long long)s.added,
+                 escape_path(file).c_str(), list_format_name((*reader)->format()), (unsigned long long)s.added,
                  (unsigned long long)s.updated, (unsigned long long)s.unchanged, (unsigned long long)s.withdrawn,
                  (unsigned long long)s.not_found, (unsigned long long)rep->skipped, rep->errors.size());
-    if (!rep->errors.empty()) rc = kExitPartial;
+    if (!rep->errors.empty()) rc = kExitDoneWithRejects;
   }
   return rc;
 }
 
-int do_export(const Args& a) {
-  if (a.positional.size() != 2) return usage_error("export takes one NAME");
-  std::string fmt = a.get("--format", "csv");
-  if (fmt != "csv" && fmt != "jsonl") return usage_error("--format must be csv or jsonl");
-  auto store = open_store(a, "export", false, true);
-  if (!store) return kExitUsage;
+int do_export(const ListOptions& a) {
+  const bool csv = a.format != "jsonl";
+  auto store = open_store(a.db, "list export", false, true);
+  if (!store) return kExitError;
+  CheckedOutput out(stdout, "stdout");
   std::string buf;
-  if (fmt == "csv") buf = entry_csv_header();
-  Status s = store->for_each_entry(a.positional[1], [&](const ListEntry& e) {
-    if (fmt == "csv") append_entry_csv(e, &buf);
+  if (csv) buf = entry_csv_header();
+  Status s = store->for_each_entry(a.name, [&](const ListEntry& e) {
+    if (csv) append_entry_csv(e, &buf);
     else append_entry_jsonl(e, &buf);
-    if (buf.size() > (1 << 20)) { std::fwrite(buf.data(), 1, buf.size(), stdout); buf.clear(); }
+    if (buf.size() > (1 << 20)) {
+      if (!out.write(buf)) return false;  // stdout is gone: stop reading
+      buf.clear();
+    }
     return true;
   });
-  std::fwrite(buf.data(), 1, buf.size(), stdout);
+  out.write(buf);
+  if (out.failed()) return finish_stdout("export", out);
   if (!s.ok()) return fail("export", s);
-  return std::fflush(stdout) == 0 ? kExitOk : kExitUsage;
+  return finish_stdout("export", out);
 }
 
-int do_withdraw(const Args& a) {
-  if (a.positional.size() < 3) return usage_error("withdraw takes NAME and at least one ID");
-  auto store = open_store(a, "withdraw", false, false);
-  if (!store) return kExitUsage;
-  std::vector<std::string> ids(a.positional.begin() + 2, a.positional.end());
-  auto r = store->withdraw(a.positional[1], ids);
+int do_withdraw(const ListOptions& a) {
+  auto store = open_store(a.db, "list withdraw", false, false);
+  if (!store) return kExitError;
+  auto r = store->withdraw(a.name, a.items);
   if (!r.ok()) return fail("withdraw", r.status());
   std::fprintf(stderr, "withdrawn %llu, already withdrawn %llu, unknown ids %llu\n",
                (unsigned long long)r->withdrawn, (unsigned long long)r->unchanged, (unsigned long long)r->not_found);
-  return r->not_found ? kExitPartial : kExitOk;
+  return r->not_found ? kExitDoneWithRejects : kExitDone;
 }
 
-int do_purge(const Args& a) {
-  if (a.positional.size() != 2) return usage_error("purge takes one NAME");
-  auto store = open_store(a, "purge", false, false);
-  if (!store) return kExitUsage;
-  auto r = store->purge_withdrawn(a.positional[1]);
+int do_purge(const ListOptions& a) {
+  auto store = open_store(a.db, "list purge", false, false);
+  if (!store) return kExitError;
+  auto r = store->purge_withdrawn(a.name);
   if (!r.ok()) return fail("purge", r.status());
   std::fprintf(stderr, "purged %llu withdrawn entries\n", (unsigned long long)*r);
-  return kExitOk;
+  return kExitDone;
 }
 
-int do_drop(const Args& a) {
-  if (a.positional.size() != 2) return usage_error("drop takes one NAME");
-  auto store = open_store(a, "drop", false, false);
-  if (!store) return kExitUsage;
-  if (Status s = store->drop_list(a.positional[1]); !s.ok()) return fail("drop", s);
-  return kExitOk;
+int do_drop(const ListOptions& a) {
+  auto store = open_store(a.db, "list drop", false, false);
+  if (!store) return kExitError;
+  if (Status s = store->drop_list(a.name); !s.ok()) return fail("drop", s);
+  return kExitDone;
 }
 
-int do_stats(const Args& a) {
-  if (a.positional.size() != 1) return usage_error("stats takes no arguments");
-  auto store = open_store(a, "stats", false, true);
-  if (!store) return kExitUsage;
+int do_stats(const ListOptions& a) {
+  auto store = open_store(a.db, "list stats", false, true);
+  if (!store) return kExitError;
   auto lists = store->lists();
   if (!lists.ok()) return fail("stats", lists.status());
-  std::printf("%-24s %12s %12s %6s %-20s %s\n", "list", "active", "withdrawn", "radius", "updated", "source");
-  for (const auto& l : *lists)
-    std::printf("%-24s %12llu %12llu %6d %-20s %s\n", l.name.c_str(), (unsigned long long)l.active,
-                (unsigned long long)l.withdrawn, l.default_radius, iso_time(l.updated_ms).c_str(), l.source.c_str());
-  return kExitOk;
+  CheckedOutput out(stdout, "stdout");
+  char line[512];
+  std::snprintf(line, sizeof line, "%-24s %12s %12s %6s %-20s %s\n", "list", "active", "withdrawn", "radius", "updated", "source");
+  out.write(line);
+  for (const auto& l : *lists) {
+    std::snprintf(line, sizeof line, "%-24s %12llu %12llu %6d %-20s ", l.name.c_str(), (unsigned long long)l.active,
+                  (unsigned long long)l.withdrawn, l.default_radius, iso_time(l.updated_ms).c_str());
+    out.write(line);
+    out.write(l.source + "\n");
+  }
+  return finish_stdout("stats", out);
+}
+
+// One action: its App, with --db and NAME (when it takes one), run with the shared options.
+CLI::App* add_action(CLI::App& list, Commands& commands, const std::shared_ptr<ListOptions>& o, const char* name,
+                     const char* description, bool takes_name, int (*run)(const ListOptions&)) {
+  CLI::App* app = add_command(list, name, description, "", kListExitHelp);
+  add_db_options(*app, o->db);
+  if (takes_name) app->add_option("NAME", o->name, "the list")->required();
+  commands.push_back({app, [o, run] { return run(*o); }, nullptr});
+  return app;
 }
 
 }  // namespace
 
-int run_list(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 1, {"--db", "--radius", "--source", "--format"}, {"--help", "-h"});
-  if (a.has("--help") || a.has("-h")) {
-    std::printf("%s", kUsage);
-    return kExitOk;
-  }
-  if (!a.error.empty()) return usage_error(a.error);
-  if (a.positional.empty()) return usage_error("missing action");
-  const std::string& act = a.positional[0];
-  if (act == "create") return do_create(a);
-  if (act == "import") return do_import(a);
-  if (act == "export") return do_export(a);
-  if (act == "withdraw") return do_withdraw(a);
-  if (act == "purge") return do_purge(a);
-  if (act == "drop") return do_drop(a);
-  if (act == "stats") return do_stats(a);
-  return usage_error("unknown action '" + act + "'");
+void add_list_command(CLI::App& root, Commands& commands) {
+  auto o = std::make_shared<ListOptions>();
+  CLI::App* list = add_command(root, "list", "manage hash lists: create, import, export, withdraw, purge, drop, stats",
+                               "`hashsieve list ACTION --help` describes an action.", kListExitHelp);
+  list->require_subcommand(1);
+  add_db_options(*list, o->db);  // `list --db DIR ACTION` as well as `list ACTION --db DIR`
+
+  CLI::App* create = add_action(*list, commands, o, "create", "Creates a list.", true, do_create);
+  create->add_option("--radius", o->radius, "its default match radius 0..256 (default 31)")
+      ->check(in_range(0, 256))
+      ->type_name("R");
+  create->add_option("--source", o->source, "where its hashes come from (e.g. NCMEC)")->type_name("S");
+
+  CLI::App* import = add_action(*list, commands, o, "import",
+                                "Imports hash files into a list. Bad rows are reported with file and line; good rows "
+                                "are kept. Atomic per batch of 100,000 rows, and idempotent.",
+                                true, do_import);
+  import->add_option("FILE", o->items, "files to import (\"-\" = stdin)")->required();
+  commands.back().after_dashes = &o->items;
+  import->add_option("--format", o->format,
+                     "auto (default: detected), hex, csv, tx-csv, tx-export, stopncii, ncmec, tat")
+      ->type_name("F");
+
+  CLI::App* exp = add_action(*list, commands, o, "export", "Writes every entry, active and withdrawn, to stdout.", true,
+                             do_export);
+  exp->add_option("--format", o->format, "csv (default) or jsonl")->check(one_of({"csv", "jsonl"}))->type_name("F");
+
+  CLI::App* withdraw = add_action(*list, commands, o, "withdraw",
+                                  "Marks entries withdrawn: they stop matching, and are kept until purged.", true,
+                                  do_withdraw);
+  withdraw->add_option("ID", o->items, "entry ids")->required();
+  commands.back().after_dashes = &o->items;
+
+  add_action(*list, commands, o, "purge", "Deletes a list's withdrawn entries for good.", true, do_purge);
+  add_action(*list, commands, o, "drop", "Deletes a list and its entries.", true, do_drop);
+  add_action(*list, commands, o, "stats", "Per list: active and withdrawn entries, radius, last update, source.", false,
+             do_stats);
 }
 
 }  // namespace hashsieve::cli

@@ -1,42 +1,36 @@
 // `hashsieve match`: hashes in (one per line, or `hash,anything`), JSONL matches out.
 // Exit 0 when something matched, 1 when nothing did, 2 on any error (grep's convention).
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "hashsieve/hash_index.h"
 #include "hashsieve/list_formats.h"
-#include "tools/cli_args.h"
+#include "tools/checked_output.h"
+#include "tools/db_options.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
+#include "tools/path_text.h"
 
 namespace hashsieve::cli {
 namespace {
 
-constexpr const char* kUsage =
-    "usage: hashsieve match [--db PATH] [--lists A,B] [--radius R] [--index mih|flat] [--constant-time]\n"
-    "                       [FILE...]\n"
-    "  Reads hashes (64 hex digits per line, or `hash,anything`) from the files or stdin and prints one\n"
-    "  JSON line per match: query, list, entry_id, distance. Radius defaults to each list's own.\n"
-    "Exit status: 0 something matched; 1 nothing matched; 2 error.\n";
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  size_t b = 0;
-  while (b <= s.size()) {
-    size_t e = s.find(',', b);
-    if (e == std::string::npos) e = s.size();
-    if (e > b) out.push_back(s.substr(b, e - b));
-    b = e + 1;
-  }
-  return out;
-}
+struct Options {
+  DbOptions db;
+  std::string lists, index = "mih";
+  SearchOptions search;
+  std::vector<std::string> files;
+};
 
 class Matcher {
  public:
-  Matcher(const HashIndex& index, SearchOptions opts) : index_(index), opts_(std::move(opts)) {}
+  Matcher(const HashIndex& index, SearchOptions opts, CheckedOutput& out)
+      : index_(index), opts_(std::move(opts)), out_(out) {}
 
   void add(const Hash256& h) {
+    ++checked_;
     queries_.push_back(h);
     if (queries_.size() >= 4096) flush();
   }
@@ -55,18 +49,22 @@ class Matcher {
         append_json_string(index_.entry_id(m.entry), &out);
         out += ",\"distance\":" + std::to_string(m.distance) + "}\n";
       }
-      std::fwrite(out.data(), 1, out.size(), stdout);
+      out_.write(out);
       matched_ = matched_ || !r->empty();
     }
     queries_.clear();
   }
   bool matched() const { return matched_; }
+  uint64_t checked() const { return checked_; }
   bool error() const { return error_; }
+  bool output_failed() const { return out_.failed(); }
 
  private:
   const HashIndex& index_;
   SearchOptions opts_;
+  CheckedOutput& out_;
   std::vector<Hash256> queries_;
+  uint64_t checked_ = 0;
   bool matched_ = false, error_ = false;
 };
 
@@ -77,7 +75,7 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
   size_t cap = 0;
   ssize_t len;
   uint64_t no = 0;
-  while ((len = getline(&line, &cap, f)) >= 0) {
+  while (!m->output_failed() && (len = getline(&line, &cap, f)) >= 0) {
     ++no;
     std::string_view s(line, size_t(len));
     s = s.substr(0, s.find(','));
@@ -86,7 +84,7 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
     if (s.empty() || s[0] == '#') continue;
     auto h = parse_hex(s);
     if (!h.ok()) {
-      std::fprintf(stderr, "%s:%llu: %s\n", name.c_str(), (unsigned long long)no, h.status().message().c_str());
+      std::fprintf(stderr, "%s:%llu: %s\n", escape_path(name).c_str(), (unsigned long long)no, h.status().message().c_str());
       ok = false;
       continue;
     }
@@ -94,7 +92,7 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
   }
   std::free(line);
   if (std::ferror(f)) {
-    std::fprintf(stderr, "%s: read error\n", name.c_str());
+    std::fprintf(stderr, "%s: read error\n", escape_path(name).c_str());
     ok = false;
   }
   return ok;
@@ -102,53 +100,41 @@ bool read_input(std::FILE* f, const std::string& name, Matcher* m) {
 
 }  // namespace
 
-int run_match(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 1, {"--db", "--lists", "--radius", "--index"}, {"--constant-time", "--help", "-h"});
-  if (a.has("--help") || a.has("-h")) {
-    std::printf("%s", kUsage);
-    return kExitOk;
-  }
-  if (!a.error.empty()) {
-    std::fprintf(stderr, "hashsieve match: %s\n%s", a.error.c_str(), kUsage);
-    return kExitUsage;
-  }
-  SearchOptions opts;
-  if (a.has("--radius") && !parse_int(a.get("--radius"), 0, 256, &opts.radius)) {
-    std::fprintf(stderr, "hashsieve match: --radius must be 0..256\n");
-    return kExitUsage;
-  }
-  opts.constant_time = a.has("--constant-time");
-  std::string kind = a.get("--index", "mih");
-  if (kind != "mih" && kind != "flat") {
-    std::fprintf(stderr, "hashsieve match: --index must be mih or flat\n");
-    return kExitUsage;
-  }
-  auto store = open_store(a, "match", false, true);
-  if (!store) return kExitUsage;
-  auto snap = store->snapshot_active(split_commas(a.get("--lists")));
-  if (!snap.ok()) {
-    std::fprintf(stderr, "hashsieve match: %s\n", snap.status().to_string().c_str());
-    return kExitUsage;
-  }
+namespace {
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "hashsieve match: %s\n", message.c_str());
+  return kExitError;
+}
+
+int run(Options& o) {
+  std::vector<std::string> lists;
+  if (!o.lists.empty()) lists = split_names(o.lists, "--lists");
+  auto store = open_store(o.db, "match", false, true);
+  if (!store) return kExitError;
+  auto snap = store->snapshot_active(lists);
+  if (!snap.ok()) return fail(snap.status().to_string());
   IndexOptions io;
-  io.kind = kind == "flat" ? IndexKind::kFlat : IndexKind::kMultiIndex;
+  io.kind = o.index == "flat" ? IndexKind::kFlat : IndexKind::kMultiIndex;
   auto index = HashIndex::Build(std::move(snap).value(), io);
-  if (!index.ok()) {
-    std::fprintf(stderr, "hashsieve match: %s\n", index.status().to_string().c_str());
-    return kExitUsage;
-  }
-  Matcher m(**index, opts);
+  if (!index.ok()) return fail(index.status().to_string());
+  if ((*index)->size() == 0)
+    return fail("nothing can match: the lists selected (" + (o.lists.empty() ? std::string("all") : o.lists) +
+                ") hold no active entries");
+  CheckedOutput out(stdout, "stdout");
+  Matcher m(**index, o.search, out);
   bool inputs_ok = true;
-  std::vector<std::string> files = a.positional;
-  if (files.empty()) files.push_back("-");
-  for (const auto& file : files) {
+  if (o.files.empty()) o.files.push_back("-");
+  for (const auto& file : o.files) {
+    if (out.failed()) break;
     if (file == "-") {
       inputs_ok &= read_input(stdin, "<stdin>", &m);
       continue;
     }
     std::FILE* f = std::fopen(file.c_str(), "rb");
     if (!f) {
-      std::fprintf(stderr, "hashsieve match: %s: %s\n", file.c_str(), std::strerror(errno));
+      const int err = errno;
+      std::fprintf(stderr, "hashsieve match: %s: %s\n", escape_path(file).c_str(), std::strerror(err));
       inputs_ok = false;
       continue;
     }
@@ -156,9 +142,32 @@ int run_match(int argc, char** argv) {
     std::fclose(f);
   }
   m.flush();
-  std::fflush(stdout);
-  if (!inputs_ok || m.error()) return kExitUsage;
-  return m.matched() ? kExitOk : kExitPartial;
+  out.flush();
+  if (out.failed()) return fail(out.error());
+  if (!inputs_ok || m.error()) return kExitError;
+  if (m.checked() == 0) return fail("no hashes in the input: nothing was checked");
+  return m.matched() ? kExitMatched : kExitNothingMatched;
+}
+
+}  // namespace
+
+void add_match_command(CLI::App& root, Commands& commands) {
+  auto o = std::make_shared<Options>();
+  CLI::App* app = add_command(root, "match", "match hashes against the lists; JSONL out",
+                              "Reads hashes (64 hex digits a line, or `hash,anything`) from the FILEs or stdin and "
+                              "prints one JSON line per match: query, list, entry_id, distance.",
+                              kMatchExitHelp);
+  add_db_options(*app, o->db);
+  app->add_option("FILE", o->files, "files of hashes (default, and \"-\": stdin)");
+  app->add_option("--lists", o->lists, "lists to match, comma-separated (default: all)")->type_name("A,B");
+  app->add_option("--radius", o->search.radius, "match radius 0..256 (default: each list's own)")
+      ->check(in_range(0, 256))
+      ->type_name("R");
+  app->add_option("--index", o->index, "mih (default: multi-index hashing) or flat (a scan of every entry)")
+      ->check(one_of({"mih", "flat"}))
+      ->type_name("KIND");
+  app->add_flag("--constant-time", o->search.constant_time, "search without early exits");
+  commands.push_back({app, [o] { return run(*o); }, &o->files});
 }
 
 }  // namespace hashsieve::cli

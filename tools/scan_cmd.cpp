@@ -1,9 +1,11 @@
 // `hashsieve scan`: the main job. Upload files in, a report of what matches known lists out.
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,282 +13,204 @@
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scan_report.h"
 #include "hashsieve/scanner.h"
+#include "tools/allow_file.h"
 #include "tools/commands.h"
 #include "tools/exit_codes.h"
-#include "tools/image_job_options.h"
 #include "tools/input_paths.h"
+#include "tools/list_selection.h"
+#include "tools/path_text.h"
+#include "tools/scan_options.h"
+#include "tools/scan_report_output.h"
 #include "tools/scan_state.h"
 
 namespace hashsieve::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: hashsieve scan [options] PATH...
-
-Hashes every image (files, directories walked recursively in sorted order, --files-from) with PDQ,
-its eight rotations and mirrors included, and reports those that match the store's hash lists.
-
-options:
-  --db DIR               hash-list database (default ./hashsieve.db)
-  --lists A,B            lists to match (default: all)
-  --radius R             match radius 0..256 for every list (default: each list's own)
-  --list-radius NAME=R   radius for one list (repeatable)
-  --allow FILE           entries never to report, one "list,entry_id" a line (e.g. confirmed false positives)
-  --min-quality Q        items scoring below are reported as low_quality and not matched (default 50)
-  --match-low-quality    match them anyway
-  --no-dihedral          match the image as uploaded only
-  --fast                 hash large JPEGs from block means of their luma (DCT domain):
-                         several times faster, results marked "canonical":false
-  --emit-hashes          also report non-matching items, and every item's hash
-  --format jsonl|csv     report format (default jsonl)
-  --report FILE          write the report to FILE instead of stdout
-  --state FILE           resumable: record progress in FILE and skip what it says is done
-  --files-from FILE      also read paths from FILE ("-" = stdin); -0 / --null: NUL-separated
-  --threads N            worker threads (default: all cores)
-  --simd auto|scalar|avx2, --flavor fullres|cli512, --max-pixels N, --constant-time
-  --audit                record the batch and its matches in the database's append-only audit log
-  --operator NAME        who runs the scan, for the audit log (default: $USER)
-  --batch ID             batch id for the audit log (default: start time and process id)
-  --strict               items that cannot be scanned make the exit status 2
-  -q, --quiet            no diagnostics;  -v, --verbose  more
-
-exit status: 0 something matched, 1 nothing matched, 2 error (usage, database; with --strict, any
-item that could not be scanned)
-)";
-
-struct Options {
-  ImageJobOptions job;
-  std::string db = "hashsieve.db", report_file, state_file, allow_file;
-  std::string operator_name, batch_id;
-  bool strict = false, audit = false;
-  ScanOptions scan;
-  ReportOptions report;
-};
-
-int usage_error(const std::string& msg) { return report_usage_error("scan", msg); }
-
-int parse(int argc, char** argv, Options& o) {
-  ArgReader a(argc, argv);
-  std::string v, err;
-  long n;
-  while (!a.done()) {
-    if (a.option("--help") || a.option("-h")) {
-      std::fputs(kUsage, stdout);
-      return kExitOk;
-    }
-    switch (take_image_job_option(a, o.job, err)) {
-      case OptionTake::kTaken: continue;
-      case OptionTake::kBad: return usage_error(err);
-      case OptionTake::kNotMine: break;
-    }
-    if (a.option("--db")) {
-      if (!a.value(o.db)) return usage_error("--db needs a directory");
-    } else if (a.option("--lists")) {
-      if (!a.value(v) || v.empty()) return usage_error("--lists needs names");
-      o.scan.lists = split_commas(v);
-    } else if (a.option("--radius")) {
-      if (!a.value(v) || !parse_int(v, 0, 256, n)) return usage_error("--radius takes 0..256");
-      o.scan.radius = int(n);
-    } else if (a.option("--list-radius")) {
-      const size_t eq = a.value(v) ? v.rfind('=') : std::string::npos;
-      if (eq == std::string::npos || !parse_int(v.substr(eq + 1), 0, 256, n))
-        return usage_error("--list-radius takes NAME=R with R in 0..256");
-      o.scan.list_radius.emplace_back(v.substr(0, eq), int(n));
-    } else if (a.option("--allow")) {
-      if (!a.value(o.allow_file)) return usage_error("--allow needs a file");
-    } else if (a.option("--min-quality")) {
-      if (!a.value(v) || !parse_int(v, 0, 100, n)) return usage_error("--min-quality takes 0..100");
-      o.scan.min_quality = int(n);
-    } else if (a.option("--match-low-quality")) {
-      o.scan.match_low_quality = true;
-    } else if (a.option("--no-dihedral")) {
-      o.scan.dihedral = false;
-    } else if (a.option("--fast")) {
-      o.scan.decode = DecodeMode::kFastJpeg;
-    } else if (a.option("--emit-hashes")) {
-      o.report.emit_hashes = true;
-    } else if (a.option("--format")) {
-      if (!a.value(v) || (v != "jsonl" && v != "csv")) return usage_error("--format takes jsonl or csv");
-      o.report.format = v == "csv" ? ReportFormat::kCsv : ReportFormat::kJsonl;
-    } else if (a.option("--report")) {
-      if (!a.value(o.report_file)) return usage_error("--report needs a file");
-    } else if (a.option("--state")) {
-      if (!a.value(o.state_file)) return usage_error("--state needs a file");
-    } else if (a.option("--constant-time")) {
-      o.scan.constant_time = true;
-    } else if (a.option("--audit")) {
-      o.audit = true;
-    } else if (a.option("--operator")) {
-      if (!a.value(o.operator_name) || o.operator_name.empty()) return usage_error("--operator needs a name");
-    } else if (a.option("--batch")) {
-      if (!a.value(o.batch_id) || o.batch_id.empty()) return usage_error("--batch needs an id");
-    } else if (a.option("--strict")) {
-      o.strict = true;
-    } else {
-      return usage_error(std::string("unknown option ") + a.current());
-    }
-  }
-  if (std::string e = missing_input_error(o.job); !e.empty()) return usage_error(e);
-  o.scan.threads = o.job.threads;
-  o.scan.simd = o.job.simd;
-  o.scan.flavor = o.job.flavor;
-  if (o.job.max_pixels) o.scan.limits.max_pixels = o.job.max_pixels;
-  return -1;
+int fail(const std::string& message) {
+  std::fprintf(stderr, "hashsieve scan: %s\n", message.c_str());
+  return kExitError;
 }
 
-bool load_allow_file(const std::string& file, ScanOptions& scan, std::string& error) {
-  std::ifstream in(file);
-  if (!in) {
-    error = "cannot read allow file " + file;
-    return false;
-  }
-  std::string line;
-  for (int no = 1; std::getline(in, line); ++no) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty() || line[0] == '#') continue;
-    const size_t comma = line.find(',');
-    if (comma == std::string::npos || comma == 0 || comma + 1 == line.size()) {
-      error = file + ":" + std::to_string(no) + ": expected list,entry_id";
-      return false;
-    }
-    scan.allow.emplace_back(line.substr(0, comma), line.substr(comma + 1));
-  }
-  return true;
+std::string report_kind(const ReportOptions& r) {
+  return std::string(r.format == ReportFormat::kCsv ? "csv" : "jsonl") + (r.emit_hashes ? "+hashes" : "");
 }
 
-struct Counters {
-  uint64_t items = 0, matched = 0, low_quality = 0, failed = 0;
+std::string joined(const std::vector<std::string>& names) {
+  std::string s;
+  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
+  return s;
+}
+
+// The report lines of one item, its path written as every output writes paths (path_text.h).
+Result<std::string> report_lines(const ScanResult& r, const ReportOptions& options) {
+  if (path_prints_as_is(r.path)) return format_scan_result(r, options);
+  ScanResult escaped = r;
+  escaped.path = escape_path(r.path);
+  return format_scan_result(escaped, options);
+}
+
+struct Counts {
+  uint64_t done = 0, matched = 0, low_quality = 0, failed = 0;  // over the whole queue, resumed part included
+  uint64_t this_run = 0;
 };
 
-}  // namespace
-
-int run_scan(int argc, char** argv) {
-  Options o;
-  if (int rc = parse(argc, argv, o); rc >= 0) return rc;
+int run(ScanCommandOptions& o) {
+  finish_scan_options(o);
   std::string err;
-  if (!o.allow_file.empty() && !load_allow_file(o.allow_file, o.scan, err)) return usage_error(err);
+  std::vector<AllowEntry> allow;
+  if (!o.allow_file.empty() && !load_allow_file(o.allow_file, allow, err)) return fail(err);
 
   ScanState state;
-  if (!o.state_file.empty() && !load_scan_state(o.state_file, state, err)) return usage_error(err);
+  bool resuming = false;
+  if (!o.state_file.empty() && !load_scan_state(o.state_file, state, resuming, err)) return fail(err);
+  const std::string kind = report_kind(o.report);
+  if (resuming && state.report_kind != kind)
+    return fail("the state file " + o.state_file + " belongs to a " + state.report_kind + " report; this run writes " +
+                kind + " (same --format and --emit-hashes to resume)");
 
-  StoreOptions so;
-  so.create_if_missing = false;
-  so.read_only = !o.audit;  // only the audit log is ever written
-  auto store = HashStore::Open(o.db, so);
-  if (!store.ok()) {
-    std::fprintf(stderr, "hashsieve scan: cannot open database %s: %s\n", o.db.c_str(), store.status().to_string().c_str());
-    return kExitUsage;
-  }
-  auto scanner = Scanner::Create(**store, o.scan);
-  if (!scanner.ok()) {
-    std::fprintf(stderr, "hashsieve scan: %s\n", scanner.status().to_string().c_str());
-    return kExitUsage;
-  }
+  auto store = open_store(o.db, "scan", false, !o.audit);  // only the audit log is ever written
+  if (!store) return kExitError;
+  if (!check_named_lists(*store, o.scan.lists, o.scan.list_radius, allow, o.allow_file, err)) return fail(err);
+  for (const AllowEntry& a : allow) o.scan.allow.emplace_back(a.list, a.entry_id);
+  auto scanner = Scanner::Create(*store, o.scan);
+  if (!scanner.ok()) return fail(scanner.status().to_string());
   const GenerationInfo gen = (*scanner)->generation();
-  if (o.job.verbose) {
-    std::fprintf(stderr, "index generation %llu: %zu entries in %zu lists\n", (unsigned long long)gen.number,
-                 gen.entries, gen.lists.size());
+  if (gen.entries == 0) {
+    std::vector<std::string> names;
+    for (const auto& l : gen.lists) names.push_back(l.first);
+    return fail("nothing can match: the lists selected (" + (names.empty() ? std::string("none") : joined(names)) +
+                ") hold no active entries");
   }
-
-  std::FILE* out = stdout;
-  if (!o.report_file.empty()) {
-    out = std::fopen(o.report_file.c_str(), state.done ? "ab" : "wb");
-    if (!out) return usage_error("cannot write report file " + o.report_file);
-  }
-  if (!state.done) std::fputs(scan_report_header(o.report), out);
+  if (o.job.verbose)
+    std::fprintf(stderr, "index generation %llu: %zu entries in %zu lists\n", (unsigned long long)gen.number, gen.entries,
+                 gen.lists.size());
 
   InputPaths inputs(o.job.paths, o.job.files_from, o.job.nul);
-  uint64_t seen = 0;
-  std::string last_reported;
-  bool state_mismatch = false;
-  auto next = [&](FileInput& in) {
-    std::string walk_error;
-    // Resume: skip what the state file says is done, checking it is the same queue.
-    while (seen < state.done) {
-      if (!inputs.next(in.path, walk_error)) return false;
-      if (++seen == state.done && in.path != state.last_path) {
-        state_mismatch = true;
-        return false;
-      }
+  QueueDigest digest;
+  if (resuming) {  // the items the state covers must be this queue's first ones
+    for (uint64_t i = 0; i < state.done; ++i) {
+      InputItem item;
+      if (!inputs.next(item))
+        return fail("the state file " + o.state_file + " records " + std::to_string(state.done) +
+                    " items done, but these inputs hold only " + std::to_string(i) +
+                    ": it belongs to another, longer queue; refusing to resume");
+      digest.add(item.path);
     }
-    if (!inputs.next(in.path, walk_error)) return false;
-    ++seen;
-    if (!walk_error.empty()) in.error = Status(StatusCode::kIoError, walk_error);
+    if (digest.value() != state.queue_digest)
+      return fail("the state file " + o.state_file + " does not match these inputs (its first " +
+                  std::to_string(state.done) + " items, up to " + state.last_path +
+                  ", differ): it belongs to another queue; refusing to resume");
+  }
+  ScanReportOutput report;
+  if (!(resuming ? report.open_resume(o.report_file, state.report_bytes, err) : report.open_fresh(o.report_file, err)))
+    return fail(err);
+  if (!resuming) report.write(scan_report_header(o.report));
+
+  Counts c;
+  c.done = state.done;
+  c.matched = state.matched;
+  c.failed = state.failed;
+  std::string last_path = state.last_path;
+  std::atomic<bool> stop{false};  // a write failed: read no more input
+  bool state_failed = false;
+  Status format_error;
+  // The durable point: report bytes fsynced, then the state that covers exactly them.
+  auto checkpoint = [&] {
+    if (!report.sync()) return false;
+    const ScanState s{c.done, report.bytes(), c.matched, c.failed, digest.value(), kind, last_path};
+    if (!save_scan_state(o.state_file, s, err)) {
+      state_failed = true;
+      return false;
+    }
     return true;
   };
 
-  const uint64_t resumed_from = state.done;
-  AuditTrail audit(o.audit ? store->get() : nullptr, o.operator_name, o.batch_id);
-  Counters c;
+  AuditTrail audit(o.audit ? store.get() : nullptr, o.operator_name, o.batch_id);
   const bool progress = !o.job.quiet && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   auto last_save = start;
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
-  bool state_failed = false;
-  Status report_failed;
+  auto next = [&](FileInput& in) {
+    InputItem item;
+    if (stop.load(std::memory_order_relaxed) || !inputs.next(item)) return false;
+    in.path = std::move(item.path);
+    in.error = std::move(item.error);
+    return true;
+  };
   auto sink = [&](const ScanResult& r) {
-    if (!report_failed.ok()) return;
-    ++c.items;
+    ++c.done;
+    ++c.this_run;
     switch (r.outcome) {
       case ScanOutcome::kMatch: ++c.matched; break;
       case ScanOutcome::kLowQuality: ++c.low_quality; break;
       case ScanOutcome::kError:
         ++c.failed;
-        if (!o.job.quiet) std::fprintf(stderr, "%s%s: %s\n", progress ? "\r\033[K" : "", r.path.c_str(), r.status.to_string().c_str());
+        if (!o.job.quiet)
+          std::fprintf(stderr, "%s%s: %s\n", progress ? "\r\033[K" : "", escape_path(r.path).c_str(),
+                       r.status.to_string().c_str());
         break;
       case ScanOutcome::kNoMatch: break;
     }
-    auto lines = format_scan_result(r, o.report);
+    digest.add(r.path);
+    last_path = escape_path(r.path);
+    auto lines = report_lines(r, o.report);
     if (!lines.ok()) {
-      report_failed = lines.status();
-      return;
+      format_error = lines.status();  // the item is not reported: nothing after it may be recorded as done
+      stop = true;
+    } else if (!report.write(*lines)) {
+      stop = true;
     }
-    std::fputs(lines->c_str(), out);
     audit.record(r);
     const auto now = std::chrono::steady_clock::now();
-    if (!o.state_file.empty() && now - last_save > std::chrono::seconds(1)) {
-      std::fflush(out);
-      ScanState s{resumed_from + c.items, r.path};  // items arrive in order: all before are reported
-      if (!save_scan_state(o.state_file, s, err)) state_failed = true;
+    if (!o.state_file.empty() && !stop && now - last_save > std::chrono::seconds(1)) {
+      if (!checkpoint()) stop = true;
       last_save = now;
     }
-    if (progress && c.items % 16 == 0) {
-      std::fprintf(stderr, "\r\033[Kscanned %llu  matched %llu  failed %llu  %.1f img/s", (unsigned long long)c.items,
-                   (unsigned long long)c.matched, (unsigned long long)c.failed, c.items / std::max(elapsed(), 1e-9));
-    }
-    last_reported = r.path;
+    if (progress && c.this_run % 16 == 0)
+      std::fprintf(stderr, "\r\033[Kscanned %llu  matched %llu  failed %llu  %.1f img/s", (unsigned long long)c.done,
+                   (unsigned long long)c.matched, (unsigned long long)c.failed, c.this_run / std::max(elapsed(), 1e-9));
   };
   Status st = (*scanner)->scan_files(next, sink);
-  if (st.ok() && !report_failed.ok()) st = report_failed;  // never record an unreported item as done
-  std::fflush(out);
   if (progress) std::fputs("\r\033[K", stderr);
-  if (state_mismatch) {
-    std::fprintf(stderr, "hashsieve scan: the state file %s does not match these inputs (item %llu differs)\n",
-                 o.state_file.c_str(), (unsigned long long)resumed_from);
-    return kExitUsage;
-  }
-  if (!o.state_file.empty() && st.ok()) {
-    if (!save_scan_state(o.state_file, ScanState{resumed_from + c.items, last_reported.empty() ? state.last_path : last_reported}, err))
-      state_failed = true;
-  }
-  if (out != stdout && std::fclose(out) != 0) st = Status(StatusCode::kIoError, "cannot write the report");
-  if (st.ok()) st = audit.finish(gen, o.scan, AuditCounts{c.items, c.matched, c.low_quality, c.failed});
+  if (!o.state_file.empty() && !stop && !report.failed()) checkpoint();
+  report.close();
+  if (st.ok()) st = audit.finish(gen, o.scan, AuditCounts{c.this_run, c.matched, c.low_quality, c.failed});
   const double secs = elapsed();
-  if (!o.job.quiet) {
+  if (!o.job.quiet)
     std::fprintf(stderr, "scanned %llu items in %.2f s (%.1f images/s): %llu matched, %llu low quality, %llu failed%s\n",
-                 (unsigned long long)c.items, secs, c.items / std::max(secs, 1e-9), (unsigned long long)c.matched,
+                 (unsigned long long)c.this_run, secs, c.this_run / std::max(secs, 1e-9), (unsigned long long)c.matched,
                  (unsigned long long)c.low_quality, (unsigned long long)c.failed,
-                 resumed_from ? (" (resumed after " + std::to_string(resumed_from) + ")").c_str() : "");
+                 state.done ? (" (resumed after " + std::to_string(state.done) + "; counts cover the whole queue)").c_str() : "");
+
+  if (report.failed()) return fail(report.error() + " (the report is incomplete)");
+  if (!format_error.ok()) return fail(format_error.to_string() + " (the report is incomplete)");
+  if (state_failed) return fail(err);
+  if (!st.ok()) return fail(st.to_string());
+  if (const auto& unchecked = inputs.unchecked_inputs(); !unchecked.empty()) {
+    std::string msg = "not everything asked for was checked: " + unchecked.front();
+    if (unchecked.size() > 1) msg += " (and " + std::to_string(unchecked.size() - 1) + " more)";
+    return fail(msg);
   }
-  if (!st.ok()) {
-    std::fprintf(stderr, "hashsieve scan: %s\n", st.to_string().c_str());
-    return kExitUsage;
-  }
-  if (state_failed) {
-    std::fprintf(stderr, "hashsieve scan: %s\n", err.c_str());
-    return kExitUsage;
-  }
-  if (o.strict && c.failed) return kExitUsage;
-  return c.matched ? kExitOk : kExitPartial;
+  if (c.done == 0) return fail("no input found: the paths and lists given hold no files; nothing was checked");
+  if (c.failed == c.done)
+    return fail("no item could be scanned (" + std::to_string(c.failed) + " failed): nothing was checked");
+  if (o.strict && c.failed) return fail("--strict: " + std::to_string(c.failed) + " item(s) could not be scanned");
+  return c.matched ? kExitMatched : kExitNothingMatched;
+}
+
+}  // namespace
+
+void add_scan_command(CLI::App& root, Commands& commands) {
+  auto o = std::make_shared<ScanCommandOptions>();
+  CLI::App* app = add_command(root, "scan", "scan images against the hash lists and report matches",
+                              "Hashes every image (files, directories walked recursively in sorted order, "
+                              "--files-from) with PDQ, its eight rotations and mirrors included, and reports those "
+                              "that match the database's hash lists: one JSONL (or CSV) line per match, and one per "
+                              "item that could not be scanned or scored too low. Paths are written with \\ as \\\\ and control "
+                              "or non-UTF-8 bytes as \\xHH (lossless). A summary goes to stderr.",
+                              kScanExitHelp);
+  declare_scan_options(*app, *o);
+  commands.push_back({app, [o] { return run(*o); }, &o->job.paths});
 }
 
 }  // namespace hashsieve::cli

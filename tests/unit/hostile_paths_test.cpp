@@ -1,7 +1,12 @@
 // Hostile paths given to `hashsieve hash`: lying extensions, symlink loops, things that are not
 // regular files, unreadable files, names that are not UTF-8.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -85,15 +90,22 @@ TEST(HostilePaths, SymlinkLoopsEndAndListEachFileOnce) {
   fs::create_directory_symlink(d.path / "loop2", d.path / "loop1");  // loop1 -> loop2 -> loop1
   fs::create_directory_symlink(d.path / "loop1", d.path / "loop2");
   auto r = run_cli("hash " + shell_arg(d.path));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.exit_code, 1) << "the links are items that were not hashed";
   auto out = lines(r.out);
   ASSERT_EQ(out.size(), 2u) << r.out;
   std::set<std::string> paths;
   for (auto& l : out) paths.insert(l.substr(l.rfind(',') + 1));
   EXPECT_EQ(paths.size(), 2u);
+  // Each link is reported where it sorts, with why it was not followed.
+  for (const char* want : {"/loop1: unsupported: skipped, never opened: a symbolic link loop",
+                           "/loop2: unsupported: skipped, never opened: a symbolic link loop",
+                           "/self: unsupported: skipped, never opened: a symbolic link to a directory",
+                           "/sub/up: unsupported: skipped, never opened: a symbolic link to a directory"})
+    EXPECT_NE(r.err.find(want), std::string::npos) << want << "\n" << r.err;
+  EXPECT_EQ(lines(r.err).size(), 4u) << r.err;
 }
 
-TEST(HostilePaths, DirectoryOrFifoGivenAsAFileIsAnIoError) {
+TEST(HostilePaths, DirectoryOrFifoGivenAsAFileIsSkippedUnopened) {
   TempDir d;
   const auto fifo = d.path / "fifo.png";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
@@ -101,7 +113,7 @@ TEST(HostilePaths, DirectoryOrFifoGivenAsAFileIsAnIoError) {
   auto r = run_cli("hash " + shell_arg(fifo) + " " + shell_arg(hostile("plain.png")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(lines(r.out).size(), 1u);
-  EXPECT_NE(r.err.find("io_error"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("fifo.png: unsupported: skipped, never opened: not a regular file: a FIFO"), std::string::npos) << r.err;
   // A directory named in a list of files is not walked; it is reported.
   r = run_cli("hash --files-from -", d.path.string() + "\n" + hostile("plain.png") + "\n");
   EXPECT_EQ(r.exit_code, 1);
@@ -142,8 +154,116 @@ TEST(HostilePaths, NonUtf8FileNameKeepsJsonlValid) {
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(valid_utf8(out[0])) << out[0];
   EXPECT_EQ(out[0].rfind("{\"path\":\"", 0), 0u) << out[0];
-  EXPECT_NE(out[0].find("bad-\\ufffd\\ufffd-\\ufffd(.png\""), std::string::npos) << out[0];
+  // Lossless: each byte that is not UTF-8 is \xHH (a JSON string holding a backslash: \\xHH).
+  EXPECT_NE(out[0].find("bad-\\\\xFF\\\\xFE-\\\\xC3(.png\""), std::string::npos) << out[0];
   EXPECT_EQ(out[0].back(), '}');
+}
+
+TEST(HostilePaths, EscapedNamesStayDistinct) {
+  TempDir d;
+  // Raw bytes FF and a name that spells the escape with a real backslash: two lines, never alike.
+  fs::copy_file(hostile("plain.png"), d.path / "x-\xFF.png");
+  fs::copy_file(hostile("plain.png"), d.path / "x-\\xFF.png");
+  auto r = run_cli("hash " + shell_arg(d.path));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 2u);
+  std::set<std::string> names;
+  for (auto& l : out) names.insert(fs::path(l.substr(l.rfind(',') + 1)).filename().string());
+  EXPECT_EQ(names, (std::set<std::string>{"x-\\xFF.png", "x-\\\\xFF.png"}));
+}
+
+TEST(HostilePaths, ControlCharactersAreEscapedOnStderr) {
+  TempDir d;
+  std::ofstream(d.path / "evil\x1b]0;owned\x07\r.png") << "not an image";
+  auto r = run_cli("hash " + shell_arg(d.path));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("evil\\x1B]0;owned\\x07\\x0D.png: decode_failed"), std::string::npos) << r.err;
+  for (char c : r.err) EXPECT_TRUE(c == '\n' || uint8_t(c) >= 0x20) << "raw control byte on stderr";
+}
+
+TEST(HostilePaths, OverlongFilesFromLineIsRejected) {
+  const std::string good = hostile("plain.png");
+  auto r = run_cli("hash --files-from -", std::string(100000, 'a') + "\n" + good + "\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(lines(r.out).size(), 1u);
+  EXPECT_NE(r.err.find("longer than 4096 bytes: rejected"), std::string::npos) << r.err.substr(0, 300);
+  EXPECT_LT(r.err.size(), 1000u) << "the rejected line is not echoed whole";
+}
+
+// Runs `hashsieve hash DIR` as an unprivileged user (root reads every folder whatever its mode,
+// so as root the child drops to nobody first); stdout and stderr captured.
+testing::CliRun hash_unprivileged(const fs::path& dir, const fs::path& scratch) {
+  const std::string out = (scratch / "out").string(), err = (scratch / "err").string();
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ::dup2(o, 1);
+    ::dup2(e, 2);
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(125);
+    ::execl(HASHSIEVE_CLI, HASHSIEVE_CLI, "hash", dir.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  testing::CliRun r;
+  r.exit_code = testing::wait_cli(pid);
+  r.out = testing::slurp(out);
+  r.err = testing::slurp(err);
+  return r;
+}
+
+TEST(HostilePaths, UnreadableSubfolderIsOneItemAndTheWalkGoesOn) {
+  TempDir d, scratch;
+  const fs::path tree = d.path / "tree";
+  fs::create_directories(tree / "b-locked");
+  fs::create_directories(tree / "c");
+  fs::copy_file(hostile("plain.png"), tree / "a.png");
+  fs::copy_file(hostile("plain.png"), tree / "b-locked" / "hidden.png");
+  fs::copy_file(hostile("palette.png"), tree / "c" / "d.png");
+  fs::copy_file(hostile("plain.png"), tree / "z.png");
+  fs::permissions(d.path, fs::perms::all);  // the unprivileged run must reach the tree
+  fs::permissions(tree / "b-locked", fs::perms::none);
+  auto r = hash_unprivileged(tree, scratch.path);
+  fs::permissions(tree / "b-locked", fs::perms::owner_all);
+  ASSERT_NE(r.exit_code, 125) << "cannot drop privileges";
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 3u) << r.out << r.err;
+  EXPECT_NE(out[0].find("/a.png"), std::string::npos);
+  EXPECT_NE(out[1].find("/c/d.png"), std::string::npos) << "the walk went on after the unreadable folder";
+  EXPECT_NE(out[2].find("/z.png"), std::string::npos);
+  EXPECT_EQ(lines(r.err), std::vector<std::string>{(tree / "b-locked").string() +
+                                                   ": io_error: cannot read directory: Permission denied"});
+}
+
+TEST(HostilePaths, SpecialFilesAndBadLinksInAWalkAreSkippedWithAReason) {
+  TempDir d;
+  fs::copy_file(hostile("plain.png"), d.path / "a-good.png");
+  ASSERT_EQ(::mkfifo((d.path / "b-fifo").c_str(), 0600), 0);
+  const int sock = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  const std::string sock_path = (d.path / "c-socket").string();
+  ASSERT_LT(sock_path.size(), sizeof addr.sun_path);
+  std::copy(sock_path.begin(), sock_path.end(), addr.sun_path);
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  fs::create_symlink(d.path / "nowhere.png", d.path / "d-dangling.png");
+  fs::create_symlink(d.path / "e-loop.png", d.path / "e-loop.png");
+  fs::create_symlink("/dev/null", d.path / "f-to-device");
+  const bool made_device = ::mknod((d.path / "g-device").c_str(), S_IFCHR | 0600, makedev(1, 3)) == 0;
+  auto r = run_cli("hash " + shell_arg(d.path));
+  ::close(sock);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(lines(r.out).size(), 1u) << r.out;
+  std::vector<std::string> want{
+      "b-fifo: unsupported: skipped, never opened: a FIFO",
+      "c-socket: unsupported: skipped, never opened: a socket",
+      "d-dangling.png: unsupported: skipped, never opened: a dangling symbolic link",
+      "e-loop.png: unsupported: skipped, never opened: a symbolic link loop",
+      "f-to-device: unsupported: skipped, never opened: a symbolic link to a character device"};
+  if (made_device) want.push_back("g-device: unsupported: skipped, never opened: a character device");
+  const auto err = lines(r.err);
+  ASSERT_EQ(err.size(), want.size()) << r.err;
+  for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(err[i], (d.path / want[i]).string());
 }
 
 }  // namespace
