@@ -9,6 +9,7 @@ packages=(
   libcli11-dev  # the command line's option parser (header-only)
   strace
   nlohmann-json3-dev libexpat1-dev  # list readers: JSON (SAX) and XML as streams
+  pybind11-dev python3-dev python3-numpy python3-pytest  # the Python module and its tests
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it
 )
 packages+=("$@")

@@ -1,0 +1,27 @@
+// Library Status values as Python exceptions (classes from hashsieve._errors, chosen by code name).
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include "hashsieve/status.h"
+
+namespace hashsieve::py {
+
+namespace pb = pybind11;
+
+// Loads the exception classes; called once when the module initialises.
+void init_errors();
+// An exception instance for a failed status (GIL held).
+pb::object error_object(const Status& status);
+// Raises the exception for a failed status (GIL held).
+[[noreturn]] void raise_status(const Status& status);
+inline void check(const Status& status) {
+  if (!status.ok()) raise_status(status);
+}
+template <typename T>
+T take(Result<T>&& result) {
+  if (!result.ok()) raise_status(result.status());
+  return std::move(result).value();
+}
+
+}  // namespace hashsieve::py
