@@ -78,6 +78,9 @@ class ImportSummary:
     not_found: int
     batches: int
     skipped: int
+    benign: int
+    superseded: int
+    error_count: int
     errors: List[RowError]
 
 class Entry:

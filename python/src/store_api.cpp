@@ -24,7 +24,9 @@ std::string fs_path(pb::handle path) {
 struct ImportSummary {
   ImportStats stats;
   uint64_t batches = 0;
-  uint64_t skipped = 0;
+  ReadCounts counts;
+  uint64_t superseded = 0;
+  uint64_t error_count = 0;
   std::vector<RowError> errors;
 };
 
@@ -146,7 +148,13 @@ void bind_store(pb::module_& m) {
       .def_property_readonly("not_found", [](const ImportSummary& s) { return s.stats.not_found; },
                              "Withdrawals of unknown ids.")
       .def_readonly("batches", &ImportSummary::batches, "Atomic store batches written.")
-      .def_readonly("skipped", &ImportSummary::skipped, "Rows that are not PDQ (other signal types).")
+      .def_property_readonly("skipped", [](const ImportSummary& s) { return s.counts.skipped; },
+                             "Rows that are not PDQ (other signal types).")
+      .def_property_readonly("benign", [](const ImportSummary& s) { return s.counts.benign; },
+                             "Known-benign rows (NEGATIVE_CLASS): kept withdrawn, never matching.")
+      .def_readonly("superseded", &ImportSummary::superseded,
+                    "Rows whose entry id a later row of the same import gave again.")
+      .def_readonly("error_count", &ImportSummary::error_count, "All bad rows; .errors holds the first 100.")
       .def_readonly("errors", &ImportSummary::errors, "Bad rows (file, line, reason); good rows were kept.")
       .def("__repr__", [](const ImportSummary& s) {
         return "<hashsieve.ImportSummary added=" + std::to_string(s.stats.added) +
@@ -220,16 +228,16 @@ Every change is one atomic, synced write; several processes may open a database 
                return import_list(*s.store, name, **reader);
              });
              ImportReport r = take(std::move(report));
-             return ImportSummary{r.stats, r.batches, r.skipped, std::move(r.errors)};
+             return ImportSummary{r.stats, r.batches, r.counts, r.superseded, r.error_count, std::move(r.errors)};
            },
            pb::arg("name"), pb::arg("path"), pb::arg("format") = pb::none(),
            R"doc(Imports a list file into a list. format: None (detect), "hex", "csv", "tx-csv",
-"tx-export", "stopncii", "ncmec" or "tat". Bad rows are reported in .errors; good rows are kept.
+"tx-export", "stopncii", "ncmec", "tat" or "jsonl". Bad rows are reported in .errors; good rows are kept.
 Atomic per batch of 100,000 rows and idempotent.)doc")
       .def("withdraw",
            [](PyStore& s, const std::string& name, std::vector<std::string> ids) {
              auto stats = take(without_gil([&] { return s.store->withdraw(name, ids); }));
-             return ImportSummary{stats, 1, 0, {}};
+             return ImportSummary{stats, 1, {}, 0, 0, {}};
            },
            pb::arg("name"), pb::arg("ids"), "Withdraws entries by id: they stop matching and are kept until purged.")
       .def("purge", [](PyStore& s, const std::string& name) {
