@@ -369,7 +369,10 @@ Result<ImportReport> import_list(HashStore& store, const std::string& list, List
     more = *r;
     if (rows.empty()) continue;
     auto st = store.import_batch(list, rows);
-    if (!st.ok()) return st.status();
+    if (!st.ok())  // what is committed stays: say how much, so the operator knows where to resume
+      return Status(st.status().code(), st.status().message() + " (" + std::to_string(report.batches) + " batches, " +
+                                            std::to_string(report.rows_committed) + " rows committed before)");
+    report.rows_committed += rows.size();
     report.stats += *st;
     ++report.batches;
   }

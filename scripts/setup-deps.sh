@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev
+  libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   strace
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it

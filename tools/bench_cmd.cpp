@@ -19,6 +19,7 @@
 #include "tools/bench/report.h"
 #include "tools/bench/runner.h"
 #include "tools/commands.h"
+#include "tools/store_open.h"
 #include "tools/exit_codes.h"
 #include "tools/input_paths.h"
 
@@ -252,6 +253,7 @@ int run_bench(int argc, char** argv) {
     StoreOptions so;
     so.read_only = true;
     so.create_if_missing = false;
+    so.key_file = store_key_file("");  // an encrypted store: HASHSIEVE_KEY_FILE
     auto opened = HashStore::Open(o.db, so);
     if (!opened.ok()) return usage_error(o.db + ": " + opened.status().to_string());
     store = std::move(*opened);

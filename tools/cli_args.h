@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hashsieve/hash_store.h"
+#include "tools/store_open.h"
 
 namespace hashsieve::cli {
 
@@ -37,7 +38,7 @@ inline Args parse_args(int argc, char** argv, int first, const std::set<std::str
     std::string name = s, value;
     bool has_value = false;
     if (auto eq = s.find('='); eq != std::string::npos) { name = s.substr(0, eq); value = s.substr(eq + 1); has_value = true; }
-    if (value_opts.count(name)) {
+    if (value_opts.count(name) || name == "--key-file") {  // every store command takes --key-file
       if (!has_value) {
         if (i + 1 >= argc) { a.error = name + " needs a value"; return a; }
         value = argv[++i];
@@ -73,6 +74,7 @@ inline std::unique_ptr<HashStore> open_store(const Args& a, const char* cmd, boo
   StoreOptions o;
   o.create_if_missing = create;
   o.read_only = read_only;
+  o.key_file = store_key_file(a.get("--key-file"));
   std::string path = a.get("--db", kDefaultDb);
   auto s = HashStore::Open(path, o);
   if (!s.ok()) {

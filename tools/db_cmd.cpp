@@ -10,15 +10,18 @@ namespace hashsieve::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: hashsieve db <action> [--db PATH]\n"
-    "  checkpoint DIR   write a consistent copy of the database to DIR (which must not exist)\n"
+    "usage: hashsieve db <action> [--db PATH] [--key-file FILE]\n"
+    "  checkpoint DIR [--new-key-file FILE]\n"
+    "                   write a consistent copy of the database and its audit log to DIR (which\n"
+    "                   must not exist), also while it is in use; --new-key-file encrypts the copy\n"
+    "                   with that key (key rotation, or encrypting a plain database)\n"
     "  check            verify checksums, records and list counters\n"
     "  audit            print the audit log as JSONL: {\"time_ms\":...,\"record\":{...}}\n";
 
 }  // namespace
 
 int run_db(int argc, char** argv) {
-  Args a = parse_args(argc, argv, 1, {"--db"}, {"--help", "-h"});
+  Args a = parse_args(argc, argv, 1, {"--db", "--new-key-file"}, {"--help", "-h"});
   if (a.has("--help") || a.has("-h")) {
     std::printf("%s  (default database: %s)\n", kUsage, kDefaultDb);
     return kExitOk;
@@ -31,11 +34,12 @@ int run_db(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string cmd = "db " + action;
-  auto store = open_store(a, cmd.c_str(), false, action != "checkpoint");
+  // Every action reads: none waits for, or stops, a writer (an import) at work.
+  auto store = open_store(a, cmd.c_str(), false, true);
   if (!store) return kExitUsage;
   Status s;
   if (action == "checkpoint") {
-    s = store->checkpoint(a.positional[1]);
+    s = store->checkpoint(a.positional[1], a.get("--new-key-file"));
   } else if (action == "check") {
     s = store->verify();
     if (s.ok()) std::printf("ok\n");

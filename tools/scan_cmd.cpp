@@ -16,6 +16,7 @@
 #include "tools/input_paths.h"
 #include "tools/scan_audit.h"
 #include "tools/scan_state.h"
+#include "tools/store_open.h"
 
 namespace hashsieve::cli {
 namespace {
@@ -27,6 +28,7 @@ its eight rotations and mirrors included, and reports those that match the store
 
 options:
   --db DIR               hash-list database (default ./hashsieve.db)
+  --key-file FILE        key of an encrypted database (default: the file HASHSIEVE_KEY_FILE names)
   --lists A,B            lists to match (default: all)
   --radius R             match radius 0..256 for every list (default: each list's own)
   --list-radius NAME=R   radius for one list (repeatable)
@@ -55,7 +57,7 @@ item that could not be scanned)
 
 struct Options {
   ImageJobOptions job;
-  std::string db = "hashsieve.db", report_file, state_file, allow_file;
+  std::string db = "hashsieve.db", key_file, report_file, state_file, allow_file;
   std::string operator_name, batch_id;
   bool strict = false, audit = false;
   ScanOptions scan;
@@ -80,6 +82,8 @@ int parse(int argc, char** argv, Options& o) {
     }
     if (a.option("--db")) {
       if (!a.value(o.db)) return usage_error("--db needs a directory");
+    } else if (a.option("--key-file")) {
+      if (!a.value(o.key_file)) return usage_error("--key-file needs a file");
     } else if (a.option("--lists")) {
       if (!a.value(v) || v.empty()) return usage_error("--lists needs names");
       o.scan.lists = split_commas(v);
@@ -170,7 +174,8 @@ int run_scan(int argc, char** argv) {
 
   StoreOptions so;
   so.create_if_missing = false;
-  so.read_only = !o.audit;  // only the audit log is ever written
+  so.read_only = true;  // a reader of the lists; the audit log is its own instance
+  so.key_file = store_key_file(o.key_file);
   auto store = HashStore::Open(o.db, so);
   if (!store.ok()) {
     std::fprintf(stderr, "hashsieve scan: cannot open database %s: %s\n", o.db.c_str(), store.status().to_string().c_str());
@@ -189,7 +194,7 @@ int run_scan(int argc, char** argv) {
 
   std::FILE* out = stdout;
   if (!o.report_file.empty()) {
-    out = std::fopen(o.report_file.c_str(), state.done ? "ab" : "wb");
+    out = open_private_file(o.report_file, state.done ? "ab" : "wb");
     if (!out) return usage_error("cannot write report file " + o.report_file);
   }
   if (!state.done) std::fputs(scan_report_header(o.report).c_str(), out);
@@ -215,7 +220,11 @@ int run_scan(int argc, char** argv) {
   };
 
   const uint64_t resumed_from = state.done;
-  AuditTrail audit(o.audit ? store->get() : nullptr, o.operator_name, o.batch_id);
+  AuditTrail audit(o.audit ? store->get() : nullptr, o.operator_name, o.batch_id, o.state_file, resumed_from);
+  if (Status as = audit.start(); !as.ok()) {
+    std::fprintf(stderr, "hashsieve scan: %s\n", as.to_string().c_str());
+    return kExitUsage;
+  }
   Counters c;
   const bool progress = !o.job.quiet && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
@@ -239,7 +248,10 @@ int run_scan(int argc, char** argv) {
     if (!o.state_file.empty() && now - last_save > std::chrono::seconds(1)) {
       std::fflush(out);
       ScanState s{resumed_from + c.items, r.path};  // items arrive in order: all before are reported
-      if (!save_scan_state(o.state_file, s, err)) state_failed = true;
+      // The audit records of those items are stored before the state says they are done.
+      Status as = audit.checkpoint(s.done, AuditCounts{c.items, c.matched, c.low_quality, c.failed});
+      if (!as.ok()) err = as.to_string();
+      if (!as.ok() || !save_scan_state(o.state_file, s, err)) state_failed = true;
       last_save = now;
     }
     if (progress && c.items % 16 == 0) {
@@ -257,7 +269,11 @@ int run_scan(int argc, char** argv) {
     return kExitUsage;
   }
   if (!o.state_file.empty() && st.ok()) {
-    if (!save_scan_state(o.state_file, ScanState{resumed_from + c.items, last_reported.empty() ? state.last_path : last_reported}, err))
+    if (Status as = audit.checkpoint(resumed_from + c.items, AuditCounts{c.items, c.matched, c.low_quality, c.failed});
+        !as.ok()) {
+      err = as.to_string();
+      state_failed = true;
+    } else if (!save_scan_state(o.state_file, ScanState{resumed_from + c.items, last_reported.empty() ? state.last_path : last_reported}, err))
       state_failed = true;
   }
   if (out != stdout && std::fclose(out) != 0) st = Status(StatusCode::kIoError, "cannot write the report");

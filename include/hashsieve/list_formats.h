@@ -61,6 +61,7 @@ class ListReader {
 struct ImportReport {
   ImportStats stats;
   uint64_t batches = 0;
+  uint64_t rows_committed = 0;  // rows of the batches stored
   uint64_t skipped = 0;
   std::vector<RowError> errors;
 };
