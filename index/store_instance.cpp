@@ -116,6 +116,9 @@ Result<std::unique_ptr<RocksInstance>> RocksInstance::Open(const std::string& pa
   dbo.max_background_jobs = std::max(2, o.background_threads);
   dbo.keep_log_file_num = 3;
   dbo.max_open_files = o.writer ? 256 : -1;  // a secondary keeps its tables open: see RocksDB's advice
+  // A reader's open replays the write-ahead log the writer has not flushed yet: bound it, so an
+  // open during a long import replays at most about this much.
+  dbo.max_total_wal_size = 32 << 20;
   inst->logger_ = o.writer ? StoreLogger::Create(dbo.env, path) : std::make_shared<QuietLogger>();
   dbo.info_log = inst->logger_;
 

@@ -49,6 +49,8 @@ AuditTrail::AuditTrail(HashStore* store, std::string operator_name, std::string 
 
 Status AuditTrail::start() {
   if (!store_) return Status::Ok();
+  // Takes the audit log's writer lock now: a second audited scan is refused before it scans.
+  if (Status s = store_->append_audit({}); !s.ok()) return s;
   // Runs of one state file: "run-0", "run-1", ... each naming its batch; the newest is current.
   const std::string runs = "scan-state:" + state_file_;
   uint64_t run = 0;

@@ -54,7 +54,8 @@ TEST(AuditCrash, KilledAndResumedScanAuditsEachMatchOnce) {
   std::mt19937 rng(11);
   int killed = 0, rounds = 0;
   bool finished = false;
-  while (!finished && rounds < 40) {
+  constexpr int kKillRounds = 6;  // then one last resume runs to the end
+  while (!finished && rounds <= kKillRounds + 1) {
     ++rounds;
     const pid_t pid = ::fork();
     ASSERT_GE(pid, 0);
@@ -66,15 +67,17 @@ TEST(AuditCrash, KilledAndResumedScanAuditsEachMatchOnce) {
               st.c_str(), "--report=/dev/null", static_cast<char*>(nullptr));
       _exit(127);
     }
-    // Early rounds are killed at random moments; later ones get longer, so the scan finishes.
-    std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % (400 + 300 * rounds)));
-    ::kill(pid, SIGKILL);
     int status = 0;
+    if (rounds <= kKillRounds) {  // killed at a random moment (or it finished first)
+      std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 1500));
+      ::kill(pid, SIGKILL);
+    }
     ::waitpid(pid, &status, 0);
     if (WIFSIGNALED(status)) {
       ++killed;
     } else {
-      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "scan exited with " << WEXITSTATUS(status) << ": "
+      // 1: the resumed part matched nothing (grep's convention); anything else is an error.
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) <= 1) << "scan exited with " << WEXITSTATUS(status) << ": "
                                                                  << testing::slurp(demo.dir / "scan.err");
       finished = true;
     }
