@@ -86,7 +86,7 @@ Status RocksHashStore::refresh() {
 }  // namespace store
 
 Result<std::unique_ptr<HashStore>> HashStore::Open(const std::string& path, const StoreOptions& options) {
-  return guard_status([&] { return store::RocksHashStore::open(path, options); }, StatusCode::kIoError);
+  return guard_status([&] { return store::RocksHashStore::open(path, options); });
 }
 
 ImportStats& ImportStats::operator+=(const ImportStats& o) {
