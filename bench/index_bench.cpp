@@ -3,7 +3,7 @@
 // Prints one table; every figure comes from this run.
 //
 //   index_bench [--n N] [--groups G] [--threads T] [--no-faiss] [--no-store] [--tmp DIR]
-//               [--store-only] [--keep-store DIR]
+//               [--store-only] [--keep-store DIR] [--no-security]
 // N defaults to 10,000,000 (HASHSIEVE_BENCH_N overrides); queries come in groups of 8, one
 // image's dihedral hashes: each is with probability 1/10 a noisy copy (0..40 bits) of an entry
 // (uniform) or a centre (clustered), else random. Radius 31, exact (100% recall).
@@ -25,6 +25,7 @@
 #include "hashsieve/hash_store.h"
 #include "hashsieve/list_formats.h"
 #include "hashsieve/simd.h"
+#include "store_security_bench.h"
 
 #ifdef HASHSIEVE_HAVE_FAISS
 #include <faiss/IndexBinaryFlat.h>
@@ -314,7 +315,7 @@ void bench_store(size_t n, const std::string& tmp, const std::string& keep_dir) 
 int main(int argc, char** argv) {
   size_t n = 10'000'000, groups = 2000;
   int threads = 2;
-  bool faiss_on = true, store_on = true, shapes_on = true;
+  bool faiss_on = true, store_on = true, shapes_on = true, security_on = true;
   std::string keep_dir;
   std::string tmp = std::filesystem::temp_directory_path().string();
   if (const char* e = std::getenv("HASHSIEVE_BENCH_N")) n = std::strtoull(e, nullptr, 10);
@@ -329,6 +330,7 @@ int main(int argc, char** argv) {
     else if (a == "--tmp") tmp = next();
     else if (a == "--keep-store") keep_dir = next();
     else if (a == "--store-only") shapes_on = false;
+    else if (a == "--no-security") security_on = false;
     else { std::fprintf(stderr, "unknown argument %s\n", a.c_str()); return 2; }
   }
   tbb::global_control gc(tbb::global_control::max_allowed_parallelism, size_t(threads));
@@ -343,5 +345,6 @@ int main(int argc, char** argv) {
     bench_shape("clustered", true, n, groups, faiss_on);
   }
   if (store_on) bench_store(n, tmp, keep_dir);
+  if (store_on && security_on) hashsieve::bench::bench_store_security(n, tmp);  // encryption, readers
   return 0;
 }

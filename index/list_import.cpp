@@ -88,9 +88,14 @@ class ImportSink final : public ListSink {
   Status flush() {
     if (rows_.empty()) return Status::Ok();
     auto st = store_.import_batch(list_, rows_);
+    const size_t n = rows_.size();
     rows_.clear();
     bytes_ = 0;
-    if (!st.ok()) return st.status();
+    if (!st.ok())  // what is committed stays: say how much, so the operator knows where to resume
+      return Status(st.status().code(), st.status().message() + " (" + std::to_string(report_->batches) +
+                                            " batches, " + std::to_string(report_->rows_committed) +
+                                            " rows committed before)");
+    report_->rows_committed += n;
     report_->stats += *st;
     ++report_->batches;
     return Status::Ok();

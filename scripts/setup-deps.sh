@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev
+  libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev  # the command line's option parser (header-only)
   strace

@@ -16,12 +16,14 @@
 #include "hashsieve/text_quote.h"
 #include "hashsieve/version.h"
 #include "tools/db_options.h"
+#include "tools/store_open.h"
 #include "tools/image_job_options.h"
 #include "tools/path_text.h"
 #include "tools/bench/corpus.h"
 #include "tools/bench/report.h"
 #include "tools/bench/runner.h"
 #include "tools/commands.h"
+#include "tools/store_open.h"
 #include "tools/exit_codes.h"
 #include "tools/input_paths.h"
 
@@ -237,6 +239,7 @@ int run(const CLI::App& app, Options& o) {
     StoreOptions so;
     so.read_only = true;
     so.create_if_missing = false;
+    so.key_file = store_key_file(o.db.key_file);  // an encrypted store
     auto opened = HashStore::Open(o.db.path, so);
     if (!opened.ok()) return fail(o.db.path + ": " + opened.status().to_string());
     store = std::move(*opened);

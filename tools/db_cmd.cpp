@@ -14,6 +14,7 @@ namespace {
 struct DbCommandOptions {
   DbOptions db;
   std::string target;  // checkpoint: the copy's directory
+  std::string new_key_file;  // checkpoint: encrypt the copy with this key
 };
 
 int finish(const std::string& command, const Status& s, CheckedOutput& out) {
@@ -30,10 +31,11 @@ int finish(const std::string& command, const Status& s, CheckedOutput& out) {
 }
 
 int do_checkpoint(const DbCommandOptions& o) {
-  auto store = open_store(o.db, "db checkpoint", false, false);
+  // Every action reads: none waits for, or stops, a writer (an import) at work.
+  auto store = open_store(o.db, "db checkpoint", false, true);
   if (!store) return kExitError;
   CheckedOutput out(stdout, "stdout");
-  return finish("db checkpoint", store->checkpoint(o.target), out);
+  return finish("db checkpoint", store->checkpoint(o.target, o.new_key_file), out);
 }
 
 int do_check(const DbCommandOptions& o) {
@@ -68,13 +70,20 @@ void add_db_command(CLI::App& root, Commands& commands) {
     const char* description;
     int (*run)(const DbCommandOptions&);
   };
-  for (const Action& a : {Action{"checkpoint", "Writes a consistent copy of the database to DIR (which must not exist).",
+  for (const Action& a : {Action{"checkpoint",
+                                 "Writes a consistent copy of the database and its audit log to DIR (which must not "
+                                 "exist), also while it is in use.",
                                  do_checkpoint},
                           Action{"check", "Verifies checksums, records and list counters; prints ok.", do_check},
                           Action{"audit", "Prints the audit log as JSONL: {\"time_ms\":...,\"record\":{...}}.", do_audit}}) {
     CLI::App* app = add_command(*db, a.name, a.description, "", kDbExitHelp);
     add_db_options(*app, o->db);
-    if (a.run == do_checkpoint) app->add_option("DIR", o->target, "where the copy goes")->required();
+    if (a.run == do_checkpoint) {
+      app->add_option("DIR", o->target, "where the copy goes")->required();
+      app->add_option("--new-key-file", o->new_key_file,
+                      "encrypt the copy with this key (key rotation, or encrypting a plain database)")
+          ->type_name("FILE");
+    }
     commands.push_back({app, [o, run = a.run] { return run(*o); }, nullptr});
   }
 }

@@ -14,6 +14,7 @@ inline constexpr const char* kDefaultDb = "./hashsieve.db";
 
 struct DbOptions {
   std::string path = kDefaultDb;
+  std::string key_file;  // an encrypted store's key (else the file named by HASHSIEVE_KEY_FILE)
 };
 
 void add_db_options(CLI::App& app, DbOptions& o);

@@ -22,6 +22,7 @@
 #include "tools/scan_options.h"
 #include "tools/scan_report_output.h"
 #include "tools/scan_state.h"
+#include "tools/store_open.h"
 
 namespace hashsieve::cli {
 namespace {
@@ -68,7 +69,7 @@ int run(ScanCommandOptions& o) {
     return fail("the state file " + o.state_file + " belongs to a " + state.report_kind + " report; this run writes " +
                 kind + " (same --format and --emit-hashes to resume)");
 
-  auto store = open_store(o.db, "scan", false, !o.audit);  // only the audit log is ever written
+  auto store = open_store(o.db, "scan", false, true);  // a reader of the lists; the audit log is its own instance
   if (!store) return kExitError;
   if (!check_named_lists(*store, o.scan.lists, o.scan.list_radius, allow, o.allow_file, err)) return fail(err);
   for (const AllowEntry& a : allow) o.scan.allow.emplace_back(a.list, a.entry_id);
@@ -114,9 +115,21 @@ int run(ScanCommandOptions& o) {
   std::atomic<bool> stop{false};  // a write failed: read no more input
   bool state_failed = false;
   Status format_error;
+  // Match records are keyed by item ordinal, so a resumed scan records each match once.
+  const auto this_run = [&] {
+    return AuditCounts{c.this_run, c.matched - state.matched, c.low_quality, c.failed - state.failed};
+  };
+  AuditTrail audit(o.audit ? store.get() : nullptr, o.operator_name, o.batch_id, o.state_file, state.done);
+  if (Status as = audit.start(); !as.ok()) return fail(as.to_string());
   // The durable point: report bytes fsynced, then the state that covers exactly them.
   auto checkpoint = [&] {
     if (!report.sync()) return false;
+    // The audit records of the items the state covers are stored before the state says they are done.
+    if (Status as = audit.checkpoint(c.done, this_run()); !as.ok()) {
+      err = as.to_string();
+      state_failed = true;
+      return false;
+    }
     const ScanState s{c.done, report.bytes(), c.matched, c.failed, digest.value(), kind, last_path};
     if (!save_scan_state(o.state_file, s, err)) {
       state_failed = true;
@@ -125,7 +138,6 @@ int run(ScanCommandOptions& o) {
     return true;
   };
 
-  AuditTrail audit(o.audit ? store.get() : nullptr, o.operator_name, o.batch_id);
   const bool progress = !o.job.quiet && ::isatty(STDERR_FILENO);
   const auto start = std::chrono::steady_clock::now();
   auto last_save = start;
@@ -174,7 +186,7 @@ int run(ScanCommandOptions& o) {
   if (progress) std::fputs("\r\033[K", stderr);
   if (!o.state_file.empty() && !stop && !report.failed()) checkpoint();
   report.close();
-  if (st.ok()) st = audit.finish(gen, o.scan, AuditCounts{c.this_run, c.matched, c.low_quality, c.failed});
+  if (st.ok()) st = audit.finish(gen, o.scan, this_run());
   const double secs = elapsed();
   if (!o.job.quiet)
     std::fprintf(stderr, "scanned %llu items in %.2f s (%.1f images/s): %llu matched, %llu low quality, %llu failed%s\n",

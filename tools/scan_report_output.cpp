@@ -1,5 +1,7 @@
 #include "tools/scan_report_output.h"
 
+#include "tools/store_open.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,7 +20,7 @@ bool ScanReportOutput::open_fresh(const std::string& file, std::string& error) {
     out_ = std::make_unique<CheckedOutput>(stdout, "the report (stdout)");
     return true;
   }
-  std::FILE* f = std::fopen(file.c_str(), "wb");
+  std::FILE* f = open_private_file(file, "wb");  // 0600: reports name uploads and list entries
   if (!f) {
     error = "cannot write the report " + file + ": " + std::strerror(errno);
     return false;

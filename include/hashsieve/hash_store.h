@@ -3,6 +3,21 @@
 // Every mutation is one atomic, synced write: an import batch is all in or all out, also after a
 // crash. Re-importing the same rows is idempotent (entries are keyed by list + entry id).
 // Withdrawn entries stop matching but are kept for the audit trail until purged.
+//
+// Concurrency: one writer process at a time and any number of reader processes.
+// - A writer (StoreOptions::read_only = false: imports, withdrawals, list admin) holds the
+//   database's lock; a second writer gets kIoError ("in use by another writer") at Open.
+// - A reader (read_only = true: scan, match, check, checkpoint, services) never takes that lock
+//   and never fails or waits because a writer is active. It sees the database as of its Open
+//   and moves forward only when it calls refresh(); what it sees is always made of whole import
+//   batches (each batch is one write-ahead-log record, applied whole or not at all).
+// - The audit log is a separate instance under `<db>/audit` with its own lock, so an audited
+//   scan (a reader of the lists) and an import run at the same time. One process appends to it
+//   at a time; any number read it.
+// Within one process a HashStore may be used from many threads at once.
+//
+// Files are private: the directories are created 0700 and every file 0600, whatever the umask.
+// With StoreOptions::key_file every file (tables, logs, MANIFEST, audit) is AES-256-CTR encrypted.
 #pragma once
 
 #include <cstdint>
@@ -24,8 +39,20 @@ inline constexpr size_t kMaxEntryIdLength = 255;
 
 struct StoreOptions {
   bool create_if_missing = true;  // false: a missing database is kNotFound
-  bool read_only = false;         // several readers may open the same database read-only
-  int background_threads = 2;     // the database's own flush/compaction pool
+  bool read_only = false;         // a reader (see above); any number may run beside the writer
+  int background_threads = 2;     // the database's own flush/compaction pool (not the process's)
+  // A file holding the AES-256 key (32 bytes, or 64 hex digits): the store is encrypted at rest.
+  // Empty: plain. A wrong key, a key for a plain store or none for an encrypted one is
+  // kInvalidArgument, said as such.
+  std::string key_file;
+};
+
+// One audit record. (batch, key) identifies it: appending a record whose identity is already
+// stored is a no-op, so a scan resumed after a crash records each match exactly once.
+struct AuditRecord {
+  std::string batch;
+  std::string key;   // unique within the batch, e.g. item ordinal + list + entry id
+  std::string text;  // one JSON object
 };
 
 struct ListInfo {
@@ -51,7 +78,7 @@ struct ListEntry {
   EntryState state = EntryState::kActive;
 };
 
-struct ImportStats {
+struct HASHSIEVE_API ImportStats {
   uint64_t added = 0;
   uint64_t updated = 0;     // changed hash, quality or state
   uint64_t unchanged = 0;
@@ -63,7 +90,8 @@ struct ImportStats {
 class HASHSIEVE_API HashStore {
  public:
   // Opens (or creates) the database directory. A database written with another schema version
-  // is kVersionMismatch; a directory that is not a hashsieve database is kCorruption.
+  // or by a newer build (a column family this build does not know) is kVersionMismatch; a
+  // directory that is not a hashsieve database is kCorruption.
   static Result<std::unique_ptr<HashStore>> Open(const std::string& path, const StoreOptions& options = {});
   virtual ~HashStore() = default;
 
@@ -87,13 +115,20 @@ class HASHSIEVE_API HashStore {
                                 const std::function<bool(const ListEntry&)>& fn) const = 0;
 
   // The active entries of the named lists (all lists when empty), read from one consistent view:
-  // the input of a HashIndex generation.
+  // the input of a HashIndex generation. A reader first catches up with the writer (refresh()).
   virtual Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& lists) const = 0;
 
+  // A reader: moves its view forward to what the writer has committed (whole batches only).
+  // A writer always sees its own writes: nothing to do.
+  virtual Status refresh() = 0;
+
   // The append-only audit log of match decisions (for the data-protection records platforms
-  // keep). Each record is one JSON object text, stored synced under its append time; there is
-  // no call to change or delete a record.
-  virtual Status append_audit(const std::vector<std::string>& records) = 0;
+  // keep). The records are stored in one synced write under their append time, skipping those
+  // whose (batch, key) is already stored; there is no call to change or delete a record. Works
+  // on a reader too (the audit log is its own instance with its own lock).
+  virtual Status append_audit(const std::vector<AuditRecord>& records) = 0;
+  // The text of the record with this identity; kNotFound when there is none.
+  virtual Result<std::string> get_audit(const std::string& batch, const std::string& key) const = 0;
   // Visits records in append order; stops early when fn returns false.
   virtual Status for_each_audit(const std::function<bool(int64_t time_ms, const std::string& record)>& fn) const = 0;
 
@@ -101,8 +136,10 @@ class HASHSIEVE_API HashStore {
   // decodes and the per-list counters agree with the entries. kCorruption says what is wrong.
   virtual Status verify() const = 0;
 
-  // Writes a consistent copy of the database to `dir` (which must not exist).
-  virtual Status checkpoint(const std::string& dir) const = 0;
+  // Writes a consistent copy of the database and its audit log to `dir` (which must not exist),
+  // also while a writer is active. The copy is encrypted with `key_file` when given (key
+  // rotation, or encrypting a plain store), else as this store is.
+  virtual Status checkpoint(const std::string& dir, const std::string& key_file = "") const = 0;
 
  protected:
   HashStore() = default;

@@ -99,6 +99,7 @@ struct ImportOptions {
 struct ImportReport {
   ImportStats stats;
   uint64_t batches = 0;
+  uint64_t rows_committed = 0;  // rows of the batches stored
   ReadCounts counts;
   uint64_t superseded = 0;   // rows whose entry id a later row of the same import gave again
   uint64_t conflicts = 0;    // of those, active rows replaced by an active row with another hash

@@ -1,0 +1,92 @@
+// The RocksDB-backed HashStore, one concern per source file: opening (hash_store.cpp), list
+// administration (store_lists.cpp), import merges (store_import.cpp), consistent reads
+// (store_snapshot.cpp), verification and copies (store_verify.cpp); the audit log is its own
+// instance (store_audit.h).
+//
+// Column families: `lists` (name -> ListInfo), `entries` (list id + entry id -> state, quality,
+// hash), `entry_meta` (same key -> metadata text), `meta` (schema version, id counter), `audit`
+// (records of schema 1 written before the audit log moved to its own instance; read only).
+#pragma once
+
+#include <rocksdb/snapshot.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hashsieve/hash_store.h"
+#include "index/store_audit.h"
+#include "index/store_instance.h"
+
+namespace hashsieve::store {
+
+enum Cf { kDefault = 0, kMeta, kLists, kEntries, kEntryMeta, kLegacyAudit, kCfCount };
+inline constexpr const char* kCfNames[] = {"default", "meta", "lists", "entries", "entry_meta", "audit"};
+inline constexpr const char* kSchemaKey = "schema_version";
+inline constexpr const char* kNextListIdKey = "next_list_id";
+
+std::vector<rocksdb::ColumnFamilyDescriptor> store_families();
+int64_t now_ms();
+
+// A consistent view for one read. A writer's is a RocksDB snapshot; a reader's (a secondary
+// instance, which has no snapshots) is its whole state, which only catch-up changes, and
+// catch-up waits for the views in use.
+class ReadView {
+ public:
+  explicit ReadView(const RocksInstance& inst) : lock_(inst.view_mu()) {
+    if (inst.writer()) snap_.emplace(inst.db());
+  }
+  const rocksdb::Snapshot* get() { return snap_ ? snap_->snapshot() : nullptr; }
+
+ private:
+  std::shared_lock<std::shared_mutex> lock_;
+  std::optional<rocksdb::ManagedSnapshot> snap_;
+};
+
+class RocksHashStore final : public HashStore {
+ public:
+  static Result<std::unique_ptr<HashStore>> open(const std::string& path, const StoreOptions& o);
+
+  Result<ListInfo> create_list(const std::string& name, int radius, const std::string& source) override;
+  Result<ListInfo> get_list(const std::string& name) const override;
+  Result<std::vector<ListInfo>> lists() const override;
+  Status drop_list(const std::string& name) override;
+  Result<ImportStats> import_batch(const std::string& list, const std::vector<ListEntry>& rows) override;
+  Result<ImportStats> withdraw(const std::string& list, const std::vector<std::string>& ids) override;
+  Result<uint64_t> purge_withdrawn(const std::string& list) override;
+  Status for_each_entry(const std::string& list, const std::function<bool(const ListEntry&)>& fn) const override;
+  Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& lists) const override;
+  Status refresh() override;
+  Status append_audit(const std::vector<AuditRecord>& records) override;
+  Status for_each_audit(const std::function<bool(int64_t, const std::string&)>& fn) const override;
+  Result<std::string> get_audit(const std::string& batch, const std::string& key) const override;
+  Status verify() const override;
+  Status checkpoint(const std::string& dir, const std::string& key_file) const override;
+
+ private:
+  Result<ImportStats> import_locked(const std::string& list, const std::vector<ListEntry>& rows);
+  Result<ListInfo> get_list_at(const std::string& name, const rocksdb::Snapshot* snap) const;
+  Result<std::vector<ListInfo>> lists_at(const rocksdb::Snapshot* snap) const;
+  // Calls fn(key, entry) for each entry of a list in key order; metadata only when asked.
+  Status scan_list(const ListInfo& info, const rocksdb::Snapshot* snap, bool with_meta,
+                   const std::function<bool(std::string_view, const ListEntry&)>& fn) const;
+  std::vector<std::string> split_keys(const std::string& lo, const std::string& hi, size_t parts) const;
+  Status snapshot_list(const ListInfo& info, const rocksdb::Snapshot* snap, EntrySnapshot* out) const;
+  Status write(rocksdb::WriteBatch& batch, const std::string& what) { return db_->write(batch, what); }
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return db_->cf(c); }
+  Status audit_ready(bool writer) const;
+
+  std::string path_;
+  StoreOptions options_;
+  std::shared_ptr<const StoreKey> key_;
+  std::unique_ptr<RocksInstance> db_;
+  std::mutex write_mu_;  // import batches read-modify-write the list counters
+  mutable std::mutex audit_mu_;
+  mutable std::unique_ptr<AuditLog> audit_;  // opened at first use
+};
+
+}  // namespace hashsieve::store

@@ -1,0 +1,110 @@
+// Import merges: a batch of rows becomes one synced WriteBatch with the list's counters, so a
+// batch is all in or all out; re-importing the same rows changes nothing.
+#include <rocksdb/write_batch.h>
+
+#include <unordered_map>
+
+#include "common/api_guard.h"
+#include "index/store_codec.h"
+#include "index/store_impl.h"
+
+namespace hashsieve::store {
+
+namespace rdb = rocksdb;
+
+Result<ImportStats> RocksHashStore::import_batch(const std::string& list, const std::vector<ListEntry>& rows) {
+  return guard_status([&] { return import_locked(list, rows); });
+}
+
+Result<ImportStats> RocksHashStore::withdraw(const std::string& list, const std::vector<std::string>& ids) {
+  return guard_status([&]() -> Result<ImportStats> {
+    std::vector<ListEntry> rows(ids.size());
+    for (size_t i = 0; i < ids.size(); ++i) {
+      rows[i].entry_id = ids[i];
+      rows[i].state = EntryState::kWithdrawn;
+    }
+    return import_locked(list, rows);
+  });
+}
+
+Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const std::vector<ListEntry>& rows) {
+  for (const auto& r : rows)
+    if (r.entry_id.empty() || r.entry_id.size() > kMaxEntryIdLength)
+      return Status(StatusCode::kInvalidArgument, "entry id must be 1..255 bytes: '" + r.entry_id.substr(0, 64) + "'");
+  if (!db_->writer()) return Status(StatusCode::kInvalidArgument, "the database is open for reading only");
+  std::lock_guard lock(write_mu_);
+  auto info_r = get_list_at(list, nullptr);
+  if (!info_r.ok()) return info_r.status();
+  ListInfo info = *info_r;
+
+  // Later rows with the same id win: keep the last index per id.
+  std::unordered_map<std::string_view, size_t> last;
+  last.reserve(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) last[rows[i].entry_id] = i;
+  std::vector<size_t> order;
+  order.reserve(last.size());
+  for (size_t i = 0; i < rows.size(); ++i)
+    if (last[rows[i].entry_id] == i) order.push_back(i);
+
+  std::vector<std::string> keys(order.size());
+  std::vector<rdb::Slice> slices(order.size());
+  for (size_t k = 0; k < order.size(); ++k) {
+    keys[k] = entry_key(info.id, rows[order[k]].entry_id);
+    slices[k] = keys[k];
+  }
+  std::vector<rdb::PinnableSlice> values(order.size());
+  std::vector<rdb::Status> statuses(order.size());
+  if (!order.empty())
+    db_->db()->MultiGet(rdb::ReadOptions(), cf(kEntries), order.size(), slices.data(), values.data(), statuses.data());
+
+  ImportStats st;
+  rdb::WriteBatch batch;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const ListEntry& row = rows[order[k]];
+    ListEntry old;
+    bool exists = false;
+    if (statuses[k].ok()) {
+      if (!decode_entry(values[k].ToStringView(), &old))
+        return Status(StatusCode::kCorruption, "stored entry '" + row.entry_id + "' is malformed");
+      exists = true;
+    } else if (!statuses[k].IsNotFound()) {
+      return from_rdb(statuses[k], "reading entry '" + row.entry_id + "'");
+    }
+    ListEntry next = row;
+    if (row.state == EntryState::kWithdrawn) {
+      if (exists) {
+        if (old.state == EntryState::kWithdrawn) { ++st.unchanged; continue; }
+        next = old;  // keep what we knew about it; only the state changes
+        next.state = EntryState::kWithdrawn;
+        --info.active; ++info.withdrawn; ++st.withdrawn;
+      } else if (row.has_hash) {
+        ++info.withdrawn; ++st.withdrawn;  // recorded for the audit trail
+      } else {
+        ++st.not_found;
+        continue;
+      }
+    } else {
+      if (!row.has_hash) return Status(StatusCode::kInvalidArgument, "entry '" + row.entry_id + "' has no hash");
+      if (exists) {
+        if (old.state == EntryState::kActive && old.hash == row.hash && old.quality == row.quality) {
+          ++st.unchanged;
+          if (!row.metadata.empty()) batch.Put(cf(kEntryMeta), keys[k], row.metadata);
+          continue;
+        }
+        if (old.state == EntryState::kWithdrawn) { --info.withdrawn; ++info.active; }
+        ++st.updated;
+      } else {
+        ++info.active; ++st.added;
+      }
+    }
+    batch.Put(cf(kEntries), keys[k], encode_entry(next));
+    if (!row.metadata.empty()) batch.Put(cf(kEntryMeta), keys[k], row.metadata);
+  }
+  if (batch.Count() == 0) return st;
+  info.updated_ms = now_ms();
+  batch.Put(cf(kLists), list, encode_list(info));
+  if (Status s = write(batch, "importing into '" + list + "'"); !s.ok()) return s;
+  return st;
+}
+
+}  // namespace hashsieve::store

@@ -1,0 +1,207 @@
+// Files at rest: private modes whatever the umask, AES-256-CTR encryption (no stored hash, entry
+// id or audit path in plain text anywhere; wrong or missing keys are clear errors; a checkpoint
+// re-encrypts with a new key), and a database of a newer schema is a version mismatch.
+#include <gtest/gtest.h>
+#include <rocksdb/db.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "hashsieve/hash_store.h"
+#include "index_test_util.h"
+#include "temp_dir.h"
+#include "tests/support/demo_db.h"
+
+namespace hashsieve {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string write_key(const std::string& path, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string hex;
+  const char* digits = "0123456789abcdef";
+  for (int i = 0; i < 64; ++i) hex.push_back(digits[rng() % 16]);
+  std::ofstream(path) << hex << "\n";
+  return path;
+}
+
+// Runs the CLI with umask 000, so any file it creates without an explicit mode is world-writable.
+int run_cli_umask0(const std::string& args) {
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::umask(0);
+    const std::string cmd = std::string(HASHSIEVE_CLI) + " " + args + " >/dev/null 2>&1";
+    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+mode_t mode_of(const fs::path& p) {
+  struct stat st {};
+  ::stat(p.c_str(), &st);
+  return st.st_mode & 07777;
+}
+
+TEST(StoreSecurity, FilesArePrivateUnderUmask000) {
+  auto demo = testing::make_demo_db("modes");
+  fs::remove_all(demo.db());  // recreate it under umask 000
+  const std::string db = " --db " + demo.db();
+  ASSERT_EQ(run_cli_umask0("list create known" + db), 0);
+  ASSERT_EQ(run_cli_umask0("list import known " + (demo.dir / "known.csv").string() + db), 0);
+  const auto report = demo.dir / "report.jsonl", state = demo.dir / "scan.state";
+  ASSERT_EQ(run_cli_umask0("scan -q --audit --report " + report.string() + " --state " + state.string() + db + " " +
+                           demo.uploads()),
+            0);
+  ASSERT_TRUE(fs::exists(demo.db() + "/audit/CURRENT"));
+  int files = 0;
+  EXPECT_EQ(mode_of(demo.db()), 0700u);
+  for (const auto& e : fs::recursive_directory_iterator(demo.db())) {
+    if (e.is_directory()) {
+      EXPECT_EQ(mode_of(e.path()), 0700u) << e.path();
+    } else {
+      EXPECT_EQ(mode_of(e.path()), 0600u) << e.path();
+      ++files;
+    }
+  }
+  EXPECT_GT(files, 10);
+  EXPECT_EQ(mode_of(report), 0600u);
+  EXPECT_EQ(mode_of(state), 0600u);
+  fs::remove_all(demo.dir);
+}
+
+bool file_contains(const fs::path& p, const std::string& needle) {
+  const std::string bytes = testing::slurp(p);
+  return bytes.find(needle) != std::string::npos;
+}
+
+TEST(StoreSecurity, EncryptedStoreHoldsNoPlainText) {
+  auto demo = testing::make_demo_db("crypt");
+  fs::remove_all(demo.db());
+  const std::string key = write_key((demo.dir / "key").string(), 1);
+  const std::string db = " --db " + demo.db() + " --key-file " + key;
+  // Entries with recognisable ids and hashes, an audited scan (paths in the audit log).
+  std::vector<std::string> hexes;
+  {
+    std::ofstream f(demo.dir / "rows.csv");
+    f << "hash,entry_id\n";
+    std::mt19937_64 rng(9);
+    for (int i = 0; i < 2000; ++i) {
+      hexes.push_back(to_hex(testing::random_hash(rng)));
+      f << hexes.back() << ",secret-entry-" << i << "\n";
+    }
+  }
+  ASSERT_EQ(testing::run_cli("list create known" + db).exit_code, 0);
+  ASSERT_EQ(testing::run_cli("list import known " + (demo.dir / "known.csv").string() + db).exit_code, 0);
+  ASSERT_EQ(testing::run_cli("list create other" + db).exit_code, 0);
+  ASSERT_EQ(testing::run_cli("list import other " + (demo.dir / "rows.csv").string() + db).exit_code, 0);
+  auto scan = testing::run_cli("scan -q --audit --operator alice" + db + " " + demo.uploads());
+  ASSERT_EQ(scan.exit_code, 0) << scan.err;
+  auto log = testing::run_cli("db audit" + db);
+  ASSERT_NE(log.out.find("photo-coffee-q85.jpg"), std::string::npos) << log.out << log.err;
+
+  // Needles: entry ids, hashes (hex and the 32 stored bytes), an audited path, the operator.
+  std::vector<std::string> needles = {"secret-entry-", "coffee", "photo-coffee-q85", "alice", hexes[0].substr(0, 16)};
+  for (int i = 0; i < 50; ++i) {
+    auto h = parse_hex(hexes[i]);
+    ASSERT_TRUE(h.ok());
+    needles.push_back(std::string(reinterpret_cast<const char*>(h->words.data()), 32));
+  }
+  int files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(demo.db())) {
+    if (!e.is_regular_file()) continue;
+    ++files;
+    for (const auto& n : needles) EXPECT_FALSE(file_contains(e.path(), n)) << e.path() << " holds plain text";
+  }
+  EXPECT_GT(files, 10);
+  // A checkpoint keeps the store's key.
+  {
+    const auto plain = demo.dir / "plain";
+    ASSERT_EQ(testing::run_cli("db checkpoint " + plain.string() + db).exit_code, 0);
+    bool found = false;
+    for (const auto& e : fs::recursive_directory_iterator(plain))
+      if (e.is_regular_file() && file_contains(e.path(), "secret-entry-")) found = true;
+    EXPECT_FALSE(found) << "a checkpoint keeps the store's key";
+  }
+
+  // Missing key, wrong key, key for a plain store: clear errors, exit 2.
+  auto missing = testing::run_cli("list stats --db " + demo.db());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("is encrypted"), std::string::npos) << missing.err;
+  const std::string wrong = write_key((demo.dir / "wrong").string(), 2);
+  auto bad = testing::run_cli("list stats --db " + demo.db() + " --key-file " + wrong);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("wrong key"), std::string::npos) << bad.err;
+
+  // Key rotation: the copy opens with the new key only, with the same content.
+  const std::string fresh = write_key((demo.dir / "new").string(), 3);
+  const auto rotated = demo.dir / "rotated";
+  auto cp = testing::run_cli("db checkpoint " + rotated.string() + db + " --new-key-file " + fresh);
+  ASSERT_EQ(cp.exit_code, 0) << cp.err;
+  EXPECT_EQ(testing::run_cli("list stats --db " + rotated.string() + " --key-file " + key).exit_code, 2);
+  auto stats = testing::run_cli("list stats --db " + rotated.string() + " --key-file " + fresh);
+  EXPECT_EQ(stats.exit_code, 0) << stats.err;
+  EXPECT_EQ(stats.out, testing::run_cli("list stats" + db).out);
+  EXPECT_EQ(testing::run_cli("db audit --db " + rotated.string() + " --key-file " + fresh).out, log.out);
+  EXPECT_EQ(testing::run_cli("db check --db " + rotated.string() + " --key-file " + fresh).out, "ok\n");
+
+  // A plain store opened with a key. (Its files do show the entry ids: the search above works.)
+  const auto plain_db = demo.dir / "plain-db";
+  ASSERT_EQ(testing::run_cli("list create x --db " + plain_db.string()).exit_code, 0);
+  ASSERT_EQ(testing::run_cli("list import x " + (demo.dir / "rows.csv").string() + " --db " + plain_db.string()).exit_code, 0);
+  bool plain_found = false;
+  for (const auto& e : fs::recursive_directory_iterator(plain_db))
+    if (e.is_regular_file() && file_contains(e.path(), "secret-entry-")) plain_found = true;
+  EXPECT_TRUE(plain_found);
+  auto keyed = testing::run_cli("list stats --db " + plain_db.string() + " --key-file " + key);
+  EXPECT_EQ(keyed.exit_code, 2);
+  EXPECT_NE(keyed.err.find("not encrypted"), std::string::npos) << keyed.err;
+  fs::remove_all(demo.dir);
+}
+
+TEST(StoreSecurity, KeyFileFromTheEnvironment) {
+  testing::TempDir dir;
+  const std::string key = write_key(dir / "key", 4);
+  ASSERT_EQ(testing::run_cli("list create l --db " + (dir / "db") + " --key-file " + key).exit_code, 0);
+  const std::string cmd = "HASHSIEVE_KEY_FILE=" + key + " " + std::string(HASHSIEVE_CLI) + " list stats --db " +
+                          (dir / "db") + " >/dev/null 2>&1";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+}
+
+TEST(StoreSecurity, NewerSchemaWithAnExtraColumnFamilyIsAVersionMismatch) {
+  testing::TempDir dir;
+  { ASSERT_TRUE(HashStore::Open(dir / "db").ok()); }
+  {
+    rocksdb::DBOptions o;
+    std::vector<std::string> names;
+    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(o, dir / "db", &names).ok());
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, dir / "db", descs, &handles, &db).ok());
+    rocksdb::ColumnFamilyHandle* extra = nullptr;
+    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_index", &extra).ok());
+    handles.push_back(extra);
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  for (bool read_only : {false, true}) {
+    StoreOptions o;
+    o.read_only = read_only;
+    auto s = HashStore::Open(dir / "db", o);
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), StatusCode::kVersionMismatch) << s.status().to_string();
+    EXPECT_NE(s.status().message().find("future_index"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace hashsieve
