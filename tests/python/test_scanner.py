@@ -41,7 +41,7 @@ def test_match_no_match_low_quality_error(known, photos, vectors):
     assert r.outcome == "match" and r.error is None
     m = r.matches[0]
     assert (m.list, m.entry_id, m.distance, m.transform) == ("known", "astronaut", 0, "orig")
-    assert m.metadata == {"added_on": "2024-05-01", "labels": "astronaut"}
+    assert m.metadata == {"added_on": "2024-05-01", "tags": ["astronaut"]}
     assert r.hash == next(v["pdq"] for v in vectors if v["file"] == original.name)
     assert r.generation == 1 and not r.reduced
 
@@ -140,7 +140,7 @@ def test_match_given_hashes(known, photos, vectors, rng):
     assert [(m.entry_id, m.distance, m.transform) for m in result[0]] == [("astronaut", 0, None)]
     assert [(m.entry_id, m.distance) for m in result[1]] == [("astronaut", 31)]
     assert result[2] == [] and result[3] == []
-    assert result[0][0].metadata == {"added_on": "2024-05-01", "labels": "astronaut"}
+    assert result[0][0].metadata == {"added_on": "2024-05-01", "tags": ["astronaut"]}
     array = np.frombuffer(bytes.fromhex(astronaut + near), np.uint8).reshape(2, 32)
     assert [[m.distance for m in ms] for ms in scanner.match(array)] == [[0], [31]]
     assert scanner.match([]) == []
@@ -165,7 +165,7 @@ def test_reload_swaps_in_new_entries(known, tmp_path):
     assert info["lists"]["known"] == before["lists"]["known"] + 1
     r = scanner.scan(pic)
     assert r.outcome == "match" and r.generation == info["number"]
-    assert r.matches[0].metadata == {"added_on": "2024-05-01", "labels": "new"}
+    assert r.matches[0].metadata == {"added_on": "2024-05-01", "tags": ["new"]}
 
 
 def test_per_call_lists_radius_and_cancellation(known, photos, vectors):

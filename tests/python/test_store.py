@@ -44,7 +44,7 @@ def test_lists_import_withdraw_export(tmp_path, hashable):
     by_id = {e.entry_id: e for e in entries}
     assert by_id["id-000"].hash == rows[0][0] and by_id["id-000"].state == "active"
     assert by_id["id-001"].state == "withdrawn"
-    assert by_id["id-000"].metadata == {"added_on": "2024-05-01", "labels": "csam"}
+    assert by_id["id-000"].metadata == {"added_on": "2024-05-01", "tags": ["csam"]}
 
     assert store.purge("ncmec") == 2
     assert store.get_list("ncmec").withdrawn == 0

@@ -35,7 +35,7 @@ TEST(AuditCrash, KilledAndResumedScanAuditsEachMatchOnce) {
   int items = 0;
   {
     std::ofstream q(queue);
-    for (int rep = 0; rep < 60; ++rep)
+    for (int rep = 0; rep < 200; ++rep)
       for (const auto& e : fs::directory_iterator(demo.uploads())) q << e.path().string() << "\n", ++items;
   }
   // The reference: the same queue scanned once, without interruption.
@@ -61,15 +61,15 @@ TEST(AuditCrash, KilledAndResumedScanAuditsEachMatchOnce) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       const std::string files = "--files-from=" + queue.string(), db = "--db=" + demo.db(),
-                        st = "--state=" + state.string();
+                        st = "--state=" + state.string(), report = "--report=" + (demo.dir / "report.jsonl").string();
       if (!std::freopen((demo.dir / "scan.err").c_str(), "w", stderr)) _exit(126);
       ::execl(HASHSIEVE_CLI, HASHSIEVE_CLI, "scan", "-q", "--audit", "--threads", "2", db.c_str(), files.c_str(),
-              st.c_str(), "--report=/dev/null", static_cast<char*>(nullptr));
+              st.c_str(), report.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     int status = 0;
     if (rounds <= kKillRounds) {  // killed at a random moment (or it finished first)
-      std::this_thread::sleep_for(std::chrono::milliseconds(200 + rng() % 1500));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 1000));
       ::kill(pid, SIGKILL);
     }
     ::waitpid(pid, &status, 0);

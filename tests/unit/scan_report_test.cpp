@@ -41,8 +41,8 @@ TEST(ScanReport, CsvNeutralisesFormulaCellsInAttackerChosenFields) {
   err.path = "x.jpg";
   err.outcome = ScanOutcome::kError;
   err.status = Status(StatusCode::kDecodeFailed, "bad");
-  EXPECT_EQ(csv(err), "x.jpg,error,,,,,,,,,decode_failed: bad\n");
-  EXPECT_EQ(csv(match_result("uploads/a b.jpg", "N-1")), "uploads/a b.jpg,match,ncmec,N-1,12,rot90,90,3,,,\n");
+  EXPECT_EQ(csv(err), "x.jpg,error,,,,,,,,,decode_failed: bad,\n");  // last: the entry metadata
+  EXPECT_EQ(csv(match_result("uploads/a b.jpg", "N-1")), "uploads/a b.jpg,match,ncmec,N-1,12,rot90,90,3,,,,\n");
   EXPECT_EQ(csv(match_result("a,-b.jpg", "N-1")).substr(0, 11), "\"a,-b.jpg\",");  // a '-' inside is harmless
 }
 
