@@ -44,32 +44,21 @@ Result<HashedImage> hash_jpeg_rows(const uint8_t* data, size_t size, const Decod
                                    const ItemControl& control) {
   StageClock clock(control);
   double decoding = 0;
-  JpegRowReader reader;
-  Status opened = reader.open(data, size, limits);
-  if (opened.code() == StatusCode::kUnsupported)  // the plan read the header as libjpeg does
-    opened = Status(StatusCode::kDecodeFailed, "JPEG colour space not as its header declares");
-  if (!opened.ok()) return opened;
-  bool source_failed = false, stopped = false;
-  auto hashed = hasher.hash_rows(reader.width(), reader.height(), PixelFormat::kBGR8,
-                                 [&](int /*y0*/, int rows, uint8_t* dst, size_t stride) {
-                                   if (!control.stop_status().ok()) return !(stopped = true);
-                                   if (!control.observer) return !(source_failed = !reader.read(dst, stride, rows));
-                                   const auto t = Clock::now();
-                                   source_failed = !reader.read(dst, stride, rows);
-                                   decoding += seconds_since(t);
-                                   return !source_failed;
-                                 });
+  bool stopped = false;
+  auto hashed = hash_jpeg_streamed(data, size, limits, hasher, [&](const std::function<bool()>& decode) {
+    if (!control.stop_status().ok()) return !(stopped = true);
+    if (!control.observer) return decode();
+    const auto t = Clock::now();
+    const bool ok = decode();
+    decoding += seconds_since(t);
+    return ok;
+  });
   clock.report(ScanStage::kDecode, decoding);
   clock.lap(ScanStage::kHash, decoding);
   if (stopped) return cancelled();
-  if (source_failed) return reader.error();
-  if (!hashed.ok()) return hashed.status();
-  // No jpeg_finish_decompress: it only reads on to the end marker, and OpenCV ignores its errors.
-  HashedImage out;
-  out.pdq = *hashed;
-  out.width = reader.width();
-  out.height = reader.height();
-  return out;
+  if (hashed.status().code() == StatusCode::kUnsupported)  // the plan read the header as libjpeg does
+    return Status(StatusCode::kDecodeFailed, "JPEG colour space not as its header declares");
+  return hashed;
 }
 
 }  // namespace

@@ -53,14 +53,14 @@ Status JpegRowReader::error() const {
 }
 
 Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits,
-                                       PdqHasher& hasher) {
+                                       PdqHasher& hasher, const StripDecode& around) {
   JpegRowReader reader;
   if (Status st = reader.open(data, size, limits); !st.ok()) return st;
   bool source_failed = false;
   auto hashed = hasher.hash_rows(reader.width(), reader.height(), PixelFormat::kBGR8,
                                  [&](int /*y0*/, int rows, uint8_t* dst, size_t stride) {
-                                   source_failed = !reader.read(dst, stride, rows);
-                                   return !source_failed;
+                                   const auto decode = [&] { return !(source_failed = !reader.read(dst, stride, rows)); };
+                                   return around ? around(decode) : decode();
                                  });
   if (source_failed) return reader.error();
   if (!hashed.ok()) return hashed.status();

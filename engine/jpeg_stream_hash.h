@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "engine/image_hashing.h"
@@ -35,7 +36,14 @@ class JpegRowReader {
   bool ended_ = false;
 };
 
-// Open + PdqHasher::hash_rows over the reader: errors as JpegRowReader::open, plus the hasher's.
-Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher);
+// Wraps the decoding of each strip of rows: calls `decode` (false: the decoder failed) and returns
+// its result, or returns false without calling it to stop the hash (e.g. cancellation). The scan
+// uses it to time the decoder apart from the hasher and to check its deadline every strip.
+using StripDecode = std::function<bool(const std::function<bool()>& decode)>;
+
+// Open + PdqHasher::hash_rows over the reader: errors as JpegRowReader::open, plus the hasher's
+// (a strip that `around` stopped makes the hasher's error).
+Result<HashedImage> hash_jpeg_streamed(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher,
+                                       const StripDecode& around = nullptr);
 
 }  // namespace hashsieve
