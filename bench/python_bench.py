@@ -18,7 +18,7 @@
      Python blocks alternate; the cost is the median over the blocks of (Python - C++) per call,
      printed with its spread (quartiles). Target: <= 20 us.
 
-Each side runs --repeat times, interleaved; medians are printed.
+Each side runs --repeat times, interleaved, each going first in turn; medians are printed.
 
   /usr/bin/python3 bench/python_bench.py [--build build] [--threads N] [--entries N,N] ...
 """
@@ -54,7 +54,7 @@ def parse_args():
     p.add_argument("--calls", type=int, default=3000,
                    help="scan calls of the small JPEG for the overhead figure; 10x as many of the refused "
                         "input (default 3000)")
-    p.add_argument("--repeat", type=int, default=3, help="runs of each side (default 3)")
+    p.add_argument("--repeat", type=int, default=5, help="runs of each side (default 5)")
     p.add_argument("--tmp", default=None, help="where the database and image copies go (default: a temp dir)")
     return p.parse_args()
 
@@ -163,18 +163,29 @@ def match_figures(native, store, scanner, hashes, args, rng):
                for _ in range(args.queries)]
     wall = {"one": [], "chunks": [], "library": [], "python": []}
     cpu = {k: [] for k in wall}
-    for _ in range(args.repeat):
+    def index_side():
         (one_w, one_c, one_found), (chunks_w, chunks_c, chunks_found) = \
             native._time_index_search(store, queries, [0, 1024])
-        lib_w, lib_c, lib_found = native._time_scanner_match(scanner, queries, args.threads)
+        return {"one": (one_w, one_c, one_found), "chunks": (chunks_w, chunks_c, chunks_found)}
+
+    def library_side():
+        return {"library": native._time_scanner_match(scanner, queries, args.threads)}
+
+    def python_side():
         t, c = time.perf_counter(), time.process_time()
         matched = scanner.match(queries, threads=args.threads)
         py_w, py_c = time.perf_counter() - t, time.process_time() - c
-        py_found = sum(map(len, matched))
-        del matched
-        assert one_found == chunks_found == lib_found == py_found, (one_found, chunks_found, lib_found, py_found)
-        for name, w, c in (("one", one_w, one_c), ("chunks", chunks_w, chunks_c), ("library", lib_w, lib_c),
-                           ("python", py_w, py_c)):
+        return {"python": (py_w, py_c, sum(map(len, matched)))}
+
+    sides = [index_side, library_side, python_side]
+    for run in range(args.repeat):
+        got = {}
+        for side in sides[run % 3:] + sides[:run % 3]:  # each side goes first in turn
+            got.update(side())
+        found = {name: f for name, (_, _, f) in got.items()}
+        assert len(set(found.values())) == 1, found
+        py_found = found["python"]
+        for name, (w, c, _) in got.items():
             wall[name].append(len(queries) / w)
             cpu[name].append(len(queries) / c)
     for label, rates in (("wall", wall), ("CPU", cpu)):
