@@ -45,6 +45,7 @@
 #include "hashsieve/decode.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/pdq.h"
+#include "tools/store_open.h"
 
 namespace fs = std::filesystem;
 using namespace hashsieve;
@@ -425,7 +426,7 @@ int main(int argc, char** argv) {
   print_edit_pairs(vectors, ratios, *hasher);
 
   if (!csv.empty()) {
-    std::ofstream out(csv);
+    std::ostringstream out;
     out << "set,file,width,height,setting,block,distance,quality_exact,quality_fast\n";
     for (const auto& set : sets)
       for (const auto& it : set.items)
@@ -433,6 +434,13 @@ int main(int argc, char** argv) {
           out << set.label << ',' << it.name << ',' << it.width << ',' << it.height << ',' << setting_name(ms) << ','
               << it.scale.at(ms) << ',' << hamming_distance(it.exact->q[0], h.q[0]) << ',' << it.exact->quality << ','
               << h.quality << '\n';
+    const std::string text = out.str();
+    std::FILE* f = hashsieve::cli::open_private_file(csv, "wb");  // 0600, like every report
+    const bool written = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+    if (!(f && std::fclose(f) == 0 && written)) {
+      std::fprintf(stderr, "cannot write %s\n", csv.c_str());
+      return 2;
+    }
     std::printf("\nper-image distances written to %s\n", csv.c_str());
   }
   return 0;

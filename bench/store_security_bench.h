@@ -120,6 +120,8 @@ inline void bench_store_security(size_t n, const std::string& tmp) {
     std::ofstream k(key);
     for (int i = 0; i < 64; ++i) k << "0123456789abcdef"[rng() % 16];
   }
+  std::filesystem::permissions(key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                               std::filesystem::perm_options::replace);  // the store refuses a key others can read
   // Imports: two of each, alternating, best kept. Loads: five of each from the kept stores,
   // alternating, median kept.
   const std::string plain_db = (dir / "db-plain").string(), enc_db = (dir / "db-enc").string();

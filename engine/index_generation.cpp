@@ -36,28 +36,27 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
   return std::shared_ptr<const IndexGeneration>(std::move(gen));
 }
 
-Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
-                                                const std::vector<int>& radius, const std::vector<char>& selected,
-                                                bool constant_time) {
-  Hash256 queries[kDihedralCount];
-  int nq = 1;
-  queries[0] = pdq.hash;  // the canonical hash (differs from dihedral[0] only for 64x64 inputs)
-  if (pdq.has_dihedral) {
-    for (int d = 1; d < kDihedralCount; ++d) queries[d] = pdq.dihedral[d];
-    nq = kDihedralCount;
-  }
+namespace {
+
+SearchOptions search_options(const std::vector<int>& radius, bool constant_time) {
   SearchOptions so;
   so.list_radius = radius;
   so.constant_time = constant_time;
   so.parallel = false;  // batches parallelise across items
-  auto found = gen.index->search(queries, size_t(nq), so);
-  if (!found.ok()) return found.status();
-  // One match per entry: its closest transform (the lower transform on ties).
+  return so;
+}
+
+// One upload's index matches (any of its transforms: Match::query is the transform) as scan
+// matches: entries of selected lists only, one per entry at its closest transform (the lower
+// transform on ties), sorted by distance, list, entry id.
+std::vector<ScanMatch> scan_matches(const IndexGeneration& gen, const Match* begin, const Match* end,
+                                    uint32_t first_query, const std::vector<char>& selected) {
   std::map<uint32_t, std::pair<int, int>> best;  // entry -> (distance, transform)
-  for (const Match& m : *found) {
-    if (!selected[gen.index->list_of(m.entry)]) continue;
-    auto [it, fresh] = best.try_emplace(m.entry, m.distance, int(m.query));
-    if (!fresh && std::pair(m.distance, int(m.query)) < it->second) it->second = {m.distance, int(m.query)};
+  for (const Match* m = begin; m != end; ++m) {
+    if (!selected[gen.index->list_of(m->entry)]) continue;
+    const int transform = int(m->query - first_query);
+    auto [it, fresh] = best.try_emplace(m->entry, m->distance, transform);
+    if (!fresh && std::pair(m->distance, transform) < it->second) it->second = {m->distance, transform};
   }
   std::vector<ScanMatch> out;
   out.reserve(best.size());
@@ -73,6 +72,42 @@ Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, cons
   std::sort(out.begin(), out.end(), [](const ScanMatch& a, const ScanMatch& b) {
     return std::tie(a.distance, a.list, a.entry_id, a.transform) < std::tie(b.distance, b.list, b.entry_id, b.transform);
   });
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
+                                                const std::vector<int>& radius, const std::vector<char>& selected,
+                                                bool constant_time) {
+  Hash256 queries[kDihedralCount];
+  int nq = 1;
+  queries[0] = pdq.hash;  // the canonical hash (differs from dihedral[0] only for 64x64 inputs)
+  if (pdq.has_dihedral) {
+    for (int d = 1; d < kDihedralCount; ++d) queries[d] = pdq.dihedral[d];
+    nq = kDihedralCount;
+  }
+  auto found = gen.index->search(queries, size_t(nq), search_options(radius, constant_time));
+  if (!found.ok()) return found.status();
+  return scan_matches(gen, found->data(), found->data() + found->size(), 0, selected);
+}
+
+Result<std::vector<std::vector<ScanMatch>>> match_generation_batch(const IndexGeneration& gen,
+                                                                   const Hash256* queries, size_t n,
+                                                                   const std::vector<int>& radius,
+                                                                   const std::vector<char>& selected,
+                                                                   bool constant_time) {
+  auto found = gen.index->search(queries, n, search_options(radius, constant_time));
+  if (!found.ok()) return found.status();
+  std::vector<std::vector<ScanMatch>> out(n);
+  const Match* m = found->data();
+  const Match* const end = m + found->size();
+  while (m != end) {  // the index sorts its matches by query
+    const uint32_t q = m->query;
+    const Match* run = m;
+    while (m != end && m->query == q) ++m;
+    out[q] = scan_matches(gen, run, m, q, selected);
+  }
   return out;
 }
 

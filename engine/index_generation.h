@@ -34,4 +34,13 @@ Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, cons
                                                 const std::vector<int>& radius, const std::vector<char>& selected,
                                                 bool constant_time);
 
+// Many single hashes (no dihedral copies) in one search of `gen`, on the calling thread: the
+// index passes over its entries once for the whole batch rather than once per hash.
+// results[i] holds the matches of queries[i], as match_generation would give them.
+Result<std::vector<std::vector<ScanMatch>>> match_generation_batch(const IndexGeneration& gen,
+                                                                   const Hash256* queries, size_t n,
+                                                                   const std::vector<int>& radius,
+                                                                   const std::vector<char>& selected,
+                                                                   bool constant_time);
+
 }  // namespace hashsieve

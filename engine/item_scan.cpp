@@ -38,6 +38,13 @@ class StageClock {
 
 Status cancelled() { return Status(StatusCode::kCancelled, "scan cancelled or past its deadline"); }
 
+// The allow list and the outcome, once the index has answered.
+void accept_matches(const MatchPlan& plan, std::vector<ScanMatch>&& found, ScanResult& r) {
+  for (ScanMatch& m : found)
+    if (!plan.allow || !plan.allow->count({m.list, m.entry_id})) r.matches.push_back(std::move(m));
+  r.outcome = r.matches.empty() ? ScanOutcome::kNoMatch : ScanOutcome::kMatch;
+}
+
 // A YCbCr or gray JPEG hashed as it decodes: the time inside the decoder counts as decoding, the
 // rest as hashing; cancellation is checked every strip of rows.
 Result<HashedImage> hash_jpeg_rows(const uint8_t* data, size_t size, const DecodeLimits& limits, PdqHasher& hasher,
@@ -162,10 +169,41 @@ void match_item(const MatchPlan& plan, const HashedImage& img, bool quality_know
     r.status = found.status();
     return;
   }
-  for (ScanMatch& m : *found)
-    if (!plan.allow || !plan.allow->count({m.list, m.entry_id})) r.matches.push_back(std::move(m));
-  r.outcome = r.matches.empty() ? ScanOutcome::kNoMatch : ScanOutcome::kMatch;
+  accept_matches(plan, std::move(*found), r);
   clock.lap(ScanStage::kMatch);
+}
+
+void match_hash_batch(const MatchPlan& plan, const Hash256* hashes, size_t n, const ItemControl& control,
+                      ScanResult* out) noexcept {
+  for (size_t k = 0; k < n; ++k) {
+    out[k].index = control.item + k;
+    out[k].hash = hashes[k];
+    out[k].quality = -1;
+  }
+  auto fail_all = [&](const Status& st) {
+    for (size_t k = 0; k < n; ++k) {
+      out[k].outcome = ScanOutcome::kError;
+      out[k].status = st;
+      out[k].matches.clear();
+    }
+  };
+  if (Status st = control.stop_status(); !st.ok()) return fail_all(st);
+  const Clock::time_point start = control.observer ? Clock::now() : Clock::time_point{};
+  Result<std::vector<std::vector<ScanMatch>>> found = Status(StatusCode::kInternal, "not run");
+  Status searched = guard_status([&] {
+    found = match_generation_batch(*plan.gen, hashes, n, plan.radius, plan.selected, plan.constant_time);
+    return found.status();
+  });
+  if (!searched.ok()) return fail_all(searched);
+  double seconds = 0;
+  if (control.observer) seconds = seconds_since(start);
+  for (size_t k = 0; k < n; ++k) {
+    guard_item(out[k], StatusCode::kInternal, [&](ScanResult& r) {
+      r.generation = plan.gen->number;
+      accept_matches(plan, std::move((*found)[k]), r);
+    });
+    if (control.observer) control.observer->on_stage(control.item + k, ScanStage::kMatch, seconds / double(n));
+  }
 }
 
 void finish_item(const MatchPlan& plan, const Result<HashedImage>& hashed, const ItemControl& control, ScanResult& r) {

@@ -67,6 +67,12 @@ Result<MatchPlan> plan_match(std::shared_ptr<const IndexGeneration> gen, const S
 // Quality gate (when the quality is known) -> match -> allow list -> outcome, into r.
 void match_item(const MatchPlan& plan, const HashedImage& img, bool quality_known, const ItemControl& control,
                 ScanResult& r);
+// Hashes given without quality (the gate is skipped), matched in one search of plan.gen on the
+// calling thread: out[k] becomes the result of hashes[k] as match_item would make it, with
+// quality -1 and batch position control.item + k. Once stopped (cancel, deadline), the items not
+// yet searched report kCancelled; the observer is told each item's share of the search time.
+void match_hash_batch(const MatchPlan& plan, const Hash256* hashes, size_t n, const ItemControl& control,
+                      ScanResult* out) noexcept;
 // A hashing step's result, then match_item; a failed step makes r an error item.
 void finish_item(const MatchPlan& plan, const Result<HashedImage>& hashed, const ItemControl& control, ScanResult& r);
 

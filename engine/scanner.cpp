@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/api_guard.h"
+#include "common/parallel_for.h"
 #include "engine/hasher_pool.h"
 #include "engine/index_generation.h"
 #include "engine/item_scan.h"
@@ -175,6 +176,57 @@ ScanResult Scanner::match_hash(const Hash256& hash, int quality, const ScanCall&
     if (quality < 0) out.quality = -1;
   });
   return r;
+}
+
+namespace {
+
+// Hashes per index search: large enough that a flat scan's pass over the entries is shared by
+// many queries, small enough that every thread gets several chunks.
+size_t match_chunk_size(size_t count, int threads) {
+  const size_t per_thread = count / (8 * size_t(std::max(threads, 1))) + 1;
+  return std::clamp<size_t>(per_thread, 64, 1024);
+}
+
+}  // namespace
+
+std::vector<ScanResult> Scanner::match_hashes(const Hash256* hashes, size_t count, const ScanCall& call) const {
+  std::vector<ScanResult> results;
+  Status st = guard_status([&] {
+    results.resize(count);
+    auto p = impl_->plan(call);
+    if (!p.ok()) {
+      for (size_t i = 0; i < count; ++i) {
+        results[i] = error_result(p.status());
+        results[i].index = i;
+        results[i].hash = hashes[i];
+        results[i].quality = -1;
+      }
+      return Status::Ok();
+    }
+    const int requested = call.threads > 0 ? call.threads : impl_->options.threads;
+    const int threads = resolve_threads(requested);
+    const size_t chunk = match_chunk_size(count, threads);
+    const size_t chunks = (count + chunk - 1) / chunk;
+    auto one_chunk = [&](size_t c) {
+      const size_t begin = c * chunk, n = std::min(count, begin + chunk) - begin;
+      match_hash_batch(*p, hashes + begin, n, ItemControl::of(call, begin), results.data() + begin);
+    };
+    if (threads == 1 || chunks == 1) {
+      for (size_t c = 0; c < chunks; ++c) one_chunk(c);
+    } else if (requested <= 0) {  // all cores: the caller's arena already has them
+      parallel_for_index(size_t(0), chunks, one_chunk);
+    } else {
+      tbb::task_arena arena(threads);
+      arena.execute([&] { parallel_for_index(size_t(0), chunks, one_chunk); });
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) results.clear();  // out of memory for the results themselves: nothing to report in
+  return results;
+}
+
+std::vector<ScanResult> Scanner::match_hashes(const std::vector<Hash256>& hashes, const ScanCall& call) const {
+  return match_hashes(hashes.data(), hashes.size(), call);
 }
 
 std::vector<ScanResult> Scanner::scan_buffers(const std::vector<Buffer>& buffers, const ScanCall& call) const {

@@ -5,6 +5,12 @@
 #include <openssl/sha.h>
 #include <rocksdb/env_encryption.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -131,10 +137,51 @@ std::shared_ptr<const StoreKey> StoreKey::FromBytes(const std::array<unsigned ch
   return k;
 }
 
+namespace {
+
+// The key file's text, read through one descriptor whose mode is checked first (so the file
+// checked is the file read). A key that group or others can read (or replace) is refused
+// before a byte of it is read; the message names the mode, never the contents.
+Status read_private_file(const std::string& file, std::string* text) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) return Status(StatusCode::kInvalidArgument, "cannot read key file '" + file + "': " + std::strerror(errno));
+  struct stat st {};
+  Status result;
+  if (::fstat(fd, &st) != 0) {
+    result = Status(StatusCode::kInvalidArgument, "cannot read key file '" + file + "': " + std::strerror(errno));
+  } else if (st.st_mode & (S_IRWXG | S_IRWXO)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", unsigned(st.st_mode & 07777));
+    result = Status(StatusCode::kInvalidArgument, "key file '" + file + "' is open to group or others (mode " + mode +
+                                                      "): make it readable by its owner only (chmod 600)");
+  } else {
+    text->reserve(4096 + 256);  // no reallocation leaves a copy of the key behind
+    char buf[256];
+    for (;;) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n > 0) {
+        text->append(buf, size_t(n));
+        if (text->size() > 4096) break;  // no key file is this long: refused below as too long
+        continue;
+      }
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) result = Status(StatusCode::kInvalidArgument, "cannot read key file '" + file + "': " + std::strerror(errno));
+      break;
+    }
+    OPENSSL_cleanse(buf, sizeof buf);
+  }
+  ::close(fd);
+  return result;
+}
+
+}  // namespace
+
 Result<std::shared_ptr<const StoreKey>> StoreKey::Load(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status(StatusCode::kInvalidArgument, "cannot read key file '" + file + "'");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text;
+  if (Status st = read_private_file(file, &text); !st.ok()) {
+    OPENSSL_cleanse(text.data(), text.size());
+    return st;
+  }
   std::array<unsigned char, 32> bytes{};
   if (text.size() == 32) {
     std::memcpy(bytes.data(), text.data(), 32);

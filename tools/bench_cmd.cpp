@@ -23,7 +23,6 @@
 #include "tools/bench/report.h"
 #include "tools/bench/runner.h"
 #include "tools/commands.h"
-#include "tools/store_open.h"
 #include "tools/exit_codes.h"
 #include "tools/input_paths.h"
 
@@ -183,11 +182,11 @@ std::string load_average() {
   return a + " " + b + " " + c;
 }
 
+// Created 0600 like every report (the hashes file holds the corpus's hashes and paths).
 bool write_file(const std::string& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  f.close();
-  if (!f) {
+  std::FILE* f = open_private_file(path, "wb");
+  const bool written = f && std::fwrite(text.data(), 1, text.size(), f) == text.size();
+  if (!(f && std::fclose(f) == 0 && written)) {
     std::fprintf(stderr, "hashsieve bench: cannot write %s\n", path.c_str());
     return false;
   }
@@ -236,13 +235,11 @@ int run(const CLI::App& app, Options& o) {
   std::unique_ptr<HashStore> store;
   Result<std::unique_ptr<Scanner>> scanner = Status(StatusCode::kInvalidArgument, "no list");
   if (o.use_db) {
-    StoreOptions so;
-    so.read_only = true;
-    so.create_if_missing = false;
-    so.key_file = store_key_file(o.db.key_file);  // an encrypted store
-    auto opened = HashStore::Open(o.db.path, so);
-    if (!opened.ok()) return fail(o.db.path + ": " + opened.status().to_string());
-    store = std::move(*opened);
+    store = open_store(o.db, "bench", /*create=*/false, /*read_only=*/true);  // says why on failure
+    if (!store) {
+      if (!temp_dir.empty()) std::filesystem::remove_all(temp_dir);
+      return kExitError;
+    }
     o.config.scan.lists = o.lists;
     scanner = Scanner::Create(*store, o.config.scan);
     c.list_kind = "database";

@@ -2,8 +2,14 @@
 // so the bench can print the binding's cost beside the library's from one run.
 #include <pybind11/stl.h>
 
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <ctime>
+#include <mutex>
+#include <tuple>
 
 #include "bindings.h"
 #include "errors.h"
@@ -29,6 +35,47 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
+// The queries in calls of `chunk`, the calls spread over all cores (each call on one thread).
+Status search_in_chunks(const HashIndex& index, const std::vector<Hash256>& q, size_t chunk, size_t* found) {
+  std::atomic<size_t> total{0};
+  std::mutex mu;
+  Status failed;
+  SearchOptions one_thread;
+  one_thread.parallel = false;
+  tbb::parallel_for(size_t(0), (q.size() + chunk - 1) / chunk, [&](size_t c) {
+    const size_t begin = c * chunk, n = std::min(q.size(), begin + chunk) - begin;
+    auto matches = index.search(q.data() + begin, n, one_thread);
+    if (matches.ok()) {
+      total += matches->size();
+    } else {
+      std::lock_guard<std::mutex> lock(mu);
+      failed = matches.status();
+    }
+  });
+  *found = total;
+  return failed;
+}
+
+// CPU time of the whole process (every thread): the work a parallel call did, which other
+// processes on a busy machine do not inflate the way they inflate its wall time.
+double process_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
+}
+
+// Wall and process CPU seconds of one run of fn().
+struct Timed {
+  double wall = 0, cpu = 0;
+};
+template <typename Fn>
+Timed timed(Fn&& fn) {
+  const auto start = std::chrono::steady_clock::now();
+  const double cpu = process_cpu_seconds();
+  fn();
+  return Timed{seconds_since(start), process_cpu_seconds() - cpu};
+}
+
 }  // namespace
 
 void bind_bench(pb::module_& m) {
@@ -50,26 +97,32 @@ void bind_bench(pb::module_& m) {
 
   m.def(
       "_time_scanner_match",
-      [](const PyScanner& s, pb::handle queries) {
+      [](const PyScanner& s, pb::handle queries, int threads) {
         std::vector<Hash256> q;
         check(parse_hashes(queries, &q));
         pb::gil_scoped_release release;
-        const auto start = std::chrono::steady_clock::now();
-        auto found = match_hashes(*s.scanner, q, ScanCall{});
-        return found.ok() ? seconds_since(start) : -1.0;
+        ScanCall call;
+        call.threads = threads;
+        std::vector<ScanResult> results;
+        const Timed t = timed([&] { results = s.scanner->match_hashes(q, call); });
+        size_t found = 0;
+        for (const ScanResult& r : results) {
+          if (r.outcome == ScanOutcome::kError) return std::make_tuple(-1.0, -1.0, size_t(0));
+          found += r.matches.size();
+        }
+        return std::make_tuple(t.wall, t.cpu, found);
       },
-      pb::arg("scanner"), pb::arg("queries"),
-      "Seconds of the binding's parallel Scanner::match_hash loop over the queries, without making "
-      "Python objects (-1 on error).");
+      pb::arg("scanner"), pb::arg("queries"), pb::arg("threads") = 0,
+      "(wall seconds, process CPU seconds, matches) of one Scanner::match_hashes call over the "
+      "queries, timed in C++ without Python objects ((-1, -1, 0) if an item failed).");
 
   m.def(
       "_time_index_search",
-      [](const PyStore& store, pb::handle queries, std::vector<std::string> lists) {
+      [](const PyStore& store, pb::handle queries, std::vector<size_t> chunks, std::vector<std::string> lists) {
         std::vector<Hash256> q;
         check(parse_hashes(queries, &q));
         Result<std::unique_ptr<HashIndex>> index = Status(StatusCode::kInternal, "not run");
-        double secs = 0;
-        size_t found = 0;
+        std::vector<std::tuple<double, double, size_t>> timings;
         Status searched;
         {
           pb::gil_scoped_release release;
@@ -79,21 +132,31 @@ void bind_bench(pb::module_& m) {
           } else {
             index = HashIndex::Build(std::move(*snapshot));
           }
-          if (index.ok()) {
-            const auto start = std::chrono::steady_clock::now();
-            auto matches = (*index)->search(q.data(), q.size(), SearchOptions{});
-            secs = seconds_since(start);
-            if (matches.ok()) found = matches->size();
-            else searched = matches.status();
+          for (size_t chunk : chunks) {
+            if (!index.ok() || !searched.ok()) break;
+            size_t found = 0;
+            const Timed t = timed([&] {
+              if (chunk == 0) {
+                auto matches = (*index)->search(q.data(), q.size(), SearchOptions{});
+                if (matches.ok()) found = matches->size();
+                else searched = matches.status();
+              } else {
+                searched = search_in_chunks(**index, q, chunk, &found);
+              }
+            });
+            timings.emplace_back(t.wall, t.cpu, found);
           }
         }
         take(std::move(index));
         check(searched);
-        return std::make_pair(secs, found);
+        return timings;
       },
-      pb::arg("store"), pb::arg("queries"), pb::arg("lists") = std::vector<std::string>(),
-      "(seconds, matches) of one HashIndex::search over the store's active entries at each list's "
-      "radius, timed in C++ (the index build is not timed).");
+      pb::arg("store"), pb::arg("queries"), pb::arg("chunks") = std::vector<size_t>{0},
+      pb::arg("lists") = std::vector<std::string>(),
+      "[(wall seconds, process CPU seconds, matches)] of HashIndex::search over the store's active entries at each list's "
+      "radius, timed in C++ (the index, built once, is not timed), for each of `chunks`: 0 = one "
+      "call over all the queries (the index parallelises inside it), n = calls of n queries each, "
+      "spread over all cores in TBB tasks.");
 }
 
 }  // namespace hashsieve::py

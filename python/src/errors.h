@@ -9,8 +9,9 @@ namespace hashsieve::py {
 
 namespace pb = pybind11;
 
-// Loads the exception classes; called once when the module initialises.
-void init_errors();
+// The name of every failure status code, in code order ("invalid_argument", ...): exposed as
+// _native._STATUS_CODES, from which hashsieve._errors makes one exception class per code.
+pb::tuple status_code_names();
 // An exception instance for a failed status (GIL held).
 pb::object error_object(const Status& status);
 // Raises the exception for a failed status (GIL held).

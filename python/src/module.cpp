@@ -5,7 +5,7 @@
 
 PYBIND11_MODULE(_native, m) {
   m.doc() = "hashsieve's native module: PDQ hashing, hash-list stores and scanning.";
-  hashsieve::py::init_errors();
+  m.attr("_STATUS_CODES") = hashsieve::py::status_code_names();
   m.attr("__version__") = hashsieve::version().string;
   hashsieve::py::bind_hash(m);
   hashsieve::py::bind_store(m);

@@ -1,12 +1,7 @@
 #include "scan_entry.h"
 
-#include <oneapi/tbb/blocked_range.h>
-#include <oneapi/tbb/parallel_for.h>
-
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <mutex>
 
 #include "errors.h"
 
@@ -31,27 +26,6 @@ CallParams make_call(const std::optional<std::vector<std::string>>& lists, std::
     p.call.cancel = p.cancel.get();
   }
   return p;
-}
-
-Result<std::vector<std::vector<ScanMatch>>> match_hashes(const Scanner& scanner, const std::vector<Hash256>& hashes,
-                                                         const ScanCall& call) {
-  std::vector<std::vector<ScanMatch>> out(hashes.size());
-  std::mutex error_mu;
-  Status error;
-  std::atomic<bool> failed{false};
-  tbb::parallel_for(tbb::blocked_range<size_t>(0, hashes.size(), 256), [&](const tbb::blocked_range<size_t>& r) {
-    for (size_t i = r.begin(); i != r.end() && !failed.load(std::memory_order_relaxed); ++i) {
-      ScanResult res = scanner.match_hash(hashes[i], -1, call);
-      if (res.outcome == ScanOutcome::kError) {
-        std::lock_guard<std::mutex> lock(error_mu);
-        if (!failed.exchange(true)) error = res.status;
-        return;
-      }
-      out[i] = std::move(res.matches);
-    }
-  });
-  if (failed) return error;
-  return out;
 }
 
 void bind_cancel_token(pb::module_& m) {

@@ -30,11 +30,6 @@ struct CallParams {
 CallParams make_call(const std::optional<std::vector<std::string>>& lists, std::optional<int> radius,
                      std::optional<double> timeout, const PyCancelToken* cancel);
 
-// One list of matches per hash, with the scanner's lists, radii and allow list (no quality gate:
-// the caller's hashes carry no quality). Runs the hashes in parallel; no GIL needed.
-Result<std::vector<std::vector<ScanMatch>>> match_hashes(const Scanner& scanner, const std::vector<Hash256>& hashes,
-                                                         const ScanCall& call);
-
 void bind_cancel_token(pb::module_& m);
 
 }  // namespace hashsieve::py

@@ -51,6 +51,24 @@ pb::object generation_dict(const GenerationInfo& g) {
   return std::move(d);
 }
 
+// Scanner::match_hashes' results as one list of Match per hash. The first failed item raises
+// (they fail together: an invalid call, a timeout, a cancel). GIL held.
+pb::list match_lists(std::vector<ScanResult> results, size_t expected) {
+  if (results.size() != expected) check(Status(StatusCode::kInternal, "out of memory for the match results"));
+  for (const ScanResult& r : results)
+    if (r.outcome == ScanOutcome::kError) check(r.status);
+  pb::list out(results.size());
+  for (size_t i = 0; i < results.size(); ++i) {
+    std::vector<ScanMatch>& found = results[i].matches;
+    PyObject* l = PyList_New(static_cast<Py_ssize_t>(found.size()));
+    if (!l) throw pb::error_already_set();
+    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), l);
+    for (size_t k = 0; k < found.size(); ++k)
+      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(k), pb::cast(PyMatch{std::move(found[k]), false}).release().ptr());
+  }
+  return out;
+}
+
 std::vector<std::string> opt_strings(const std::optional<std::vector<std::string>>& v) {
   return v ? *v : std::vector<std::string>();
 }
@@ -67,14 +85,8 @@ void bind_scanner(pb::module_& m) {
         if (!x.has_transform) return pb::none();
         return pb::str(dihedral_name(x.m.transform));
       }, "Which rotation or mirror of the upload matched ('orig', 'rot90', ...); None for given hashes.")
-      .def_property_readonly("metadata", [](const PyMatch& x) {
-        Result<std::string> text = Status(StatusCode::kInternal, "not run");
-        {
-          pb::gil_scoped_release release;
-          text = x.meta->lookup(x.m.list, x.m.entry_id);
-        }
-        return parse_metadata(take(std::move(text)));
-      }, "The entry's metadata from its list (parsed JSON), or None.")
+      .def_property_readonly("metadata", [](const PyMatch& x) { return parse_metadata(x.m.metadata); },
+                             "The entry's metadata from its list (parsed JSON), or None.")
       .def("__repr__", [](const PyMatch& x) {
         return "<hashsieve.Match " + x.m.list + "/" + x.m.entry_id + " distance=" + std::to_string(x.m.distance) +
                (x.has_transform ? std::string(" transform=") + dihedral_name(x.m.transform) : "") + ">";
@@ -90,7 +102,7 @@ void bind_scanner(pb::module_& m) {
       }, "For outcome 'error': the exception (a hashsieve.Error with .code) saying why; else None.")
       .def_property_readonly("matches", [](const PyScanResult& x) {
         pb::list out;
-        for (const ScanMatch& sm : x.r.matches) out.append(PyMatch{sm, true, x.meta});
+        for (const ScanMatch& sm : x.r.matches) out.append(PyMatch{sm, true});
         return out;
       }, "Matches sorted by distance, list, entry id.")
       .def_property_readonly("hash", [](const PyScanResult& x) -> pb::object {
@@ -147,7 +159,6 @@ Thread-safe: scan() may be called from many threads at once; the GIL is released
                created = Scanner::Create(*s->store, o);
              }
              s->scanner = take(std::move(created));
-             s->meta = std::make_shared<MetadataCache>(s->store);
              return s;
            }),
            pb::arg("store"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
@@ -166,7 +177,6 @@ Thread-safe: scan() may be called from many threads at once; the GIL is released
                pb::gil_scoped_release release;
                out.r = scan_source(s, src, p.call);
              }
-             out.meta = s.metadata();
              return out;
            },
            pb::arg("source"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
@@ -202,10 +212,9 @@ CancelToken).)doc")
                  });
                });
              }
-             auto meta = s.metadata();
              pb::list out(results.size());
              for (size_t i = 0; i < results.size(); ++i)
-               PyList_SET_ITEM(out.ptr(), i, pb::cast(PyScanResult{std::move(results[i]), meta}).release().ptr());
+               PyList_SET_ITEM(out.ptr(), i, pb::cast(PyScanResult{std::move(results[i])}).release().ptr());
              return out;
            },
            pb::arg("sources"), pb::arg("threads") = 0, pb::kw_only(), pb::arg("lists") = pb::none(),
@@ -220,24 +229,15 @@ once cancelled, items not yet started report Cancelled without being opened.)doc
               std::optional<int> radius, std::optional<double> timeout, const PyCancelToken* cancel, int threads) {
              CallParams p = make_call(lists, radius, timeout, cancel);
              if (threads < 0) check(Status(StatusCode::kInvalidArgument, "threads must be >= 0"));
+             p.call.threads = threads;
              std::vector<Hash256> q;
              check(parse_hashes(hashes, &q));
-             Result<std::vector<std::vector<ScanMatch>>> found = Status(StatusCode::kInternal, "not run");
+             std::vector<ScanResult> results;
              {
                pb::gil_scoped_release release;
-               tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
-               arena.execute([&] { found = match_hashes(*s.scanner, q, p.call); });
+               results = s.scanner->match_hashes(q, p.call);
              }
-             auto per = take(std::move(found));
-             auto meta = s.metadata();
-             pb::list out(per.size());
-             for (size_t i = 0; i < per.size(); ++i) {
-               pb::list l(per[i].size());
-               for (size_t k = 0; k < per[i].size(); ++k)
-                 PyList_SET_ITEM(l.ptr(), k, pb::cast(PyMatch{std::move(per[i][k]), false, meta}).release().ptr());
-               PyList_SET_ITEM(out.ptr(), i, l.release().ptr());
-             }
-             return out;
+             return match_lists(std::move(results), q.size());
            },
            pb::arg("hashes"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
            pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr, pb::arg("threads") = 0,
@@ -254,10 +254,6 @@ position; lists, radius, timeout and cancel as for scan() (a timeout or cancel r
                info = s.scanner->reload();
              }
              GenerationInfo g = take(std::move(info));
-             {
-               std::lock_guard<std::mutex> lock(s.meta_mu);
-               s.meta = std::make_shared<MetadataCache>(s.store);
-             }
              return generation_dict(g);
            },
            R"doc(Builds a new index generation from the store's current lists and swaps it in; scans

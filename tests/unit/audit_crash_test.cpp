@@ -57,16 +57,11 @@ TEST(AuditCrash, KilledAndResumedScanAuditsEachMatchOnce) {
   constexpr int kKillRounds = 6;  // then one last resume runs to the end
   while (!finished && rounds <= kKillRounds + 1) {
     ++rounds;
-    const pid_t pid = ::fork();
+    const pid_t pid = testing::spawn_cli({"scan", "-q", "--audit", "--threads", "2", "--db=" + demo.db(),
+                                          "--files-from=" + queue.string(), "--state=" + state.string(),
+                                          "--report=" + (demo.dir / "report.jsonl").string()},
+                                         "/dev/null", (demo.dir / "scan.err").string());
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      const std::string files = "--files-from=" + queue.string(), db = "--db=" + demo.db(),
-                        st = "--state=" + state.string(), report = "--report=" + (demo.dir / "report.jsonl").string();
-      if (!std::freopen((demo.dir / "scan.err").c_str(), "w", stderr)) _exit(126);
-      ::execl(HASHSIEVE_CLI, HASHSIEVE_CLI, "scan", "-q", "--audit", "--threads", "2", db.c_str(), files.c_str(),
-              st.c_str(), report.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
     int status = 0;
     if (rounds <= kKillRounds) {  // killed at a random moment (or it finished first)
       std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 1000));

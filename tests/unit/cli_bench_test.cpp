@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -73,6 +74,24 @@ TEST(CliBench, JsonCarriesEveryFieldPerThreadCount) {
   EXPECT_EQ(all(j, "\"path\":\"(syn-[^\"]+)\"").size(), 3u);
 }
 
+TEST(CliBench, ReportFilesArePrivateWhateverTheUmask) {
+  TempDir dir;
+  std::vector<std::string> args;
+  std::istringstream words(kTiny);
+  for (std::string w; words >> w;) args.push_back(w);
+  for (const char* flag : {"--json", "--html", "--hashes"})
+    args.insert(args.end(), {flag, dir / (std::string("report") + flag)});
+  args.insert(args.end(), {"--threads", "1", "-q"});
+  SpawnOptions o;
+  o.umask = 0;
+  const CliRun r = run_cli_argv(args, dir.str(), o);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const char* flag : {"--json", "--html", "--hashes"}) {
+    const auto mode = std::filesystem::status(dir / (std::string("report") + flag)).permissions();
+    EXPECT_EQ(mode, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write) << flag;
+  }
+}
+
 TEST(CliBench, SyntheticCorpusIsReproducible) {
   TempDir dir;
   ASSERT_EQ(run_cli(kTiny + " --threads 1 -q --seed 7 --hashes " + dir / "a.csv").exit_code, 0);
@@ -122,7 +141,10 @@ TEST(CliBench, UsageErrors) {
   EXPECT_EQ(run_cli("bench --mp-range 5-1").exit_code, 2);
   EXPECT_EQ(run_cli("bench --bogus").exit_code, 2);
   TempDir dir;
-  EXPECT_EQ(run_cli("bench --db " + dir / "missing --seconds 0 --corpus-images 1 --mp-range 0.05-0.05").exit_code, 2);
+  const auto no_db = run_cli("bench --db " + dir / "missing --seconds 0 --corpus-images 1 --mp-range 0.05-0.05");
+  EXPECT_EQ(no_db.exit_code, 2);
+  // Opened like every other command's database, with its message.
+  EXPECT_NE(no_db.err.find("hashsieve bench: cannot open database " + dir / "missing"), std::string::npos) << no_db.err;
   EXPECT_EQ(run_cli("bench " + dir / "missing.jpg").exit_code, 2);
   const auto help = run_cli("bench --help");
   EXPECT_EQ(help.exit_code, 0);

@@ -17,27 +17,14 @@ namespace fs = std::filesystem;
 using testing::run_cli;
 
 // Runs the CLI with stdout into a pipe whose reading end is already closed; stderr captured.
-testing::CliRun run_into_closed_pipe(const std::vector<std::string>& args, const std::string& err_file) {
+testing::CliRun run_into_closed_pipe(const std::vector<std::string>& args, const fs::path& scratch) {
   int fds[2];
   EXPECT_EQ(::pipe(fds), 0);
   ::close(fds[0]);
-  std::vector<std::string> all{HASHSIEVE_CLI};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int e = ::open(err_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(fds[1], 1);
-    ::dup2(e, 2);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
+  testing::SpawnOptions o;
+  o.out_fd = fds[1];
+  testing::CliRun r = testing::run_cli_argv(args, scratch, o);
   ::close(fds[1]);
-  testing::CliRun r;
-  r.exit_code = testing::wait_cli(pid);
-  r.err = testing::slurp(err_file);
   return r;
 }
 
@@ -121,7 +108,7 @@ TEST_F(CliWriteErrors, ClosedPipeIsAnErrorNotASilentDeath) {
            {"hash", images},
            {"scan", "--emit-hashes", "--db", demo_->db(), demo_->uploads()},
            {"list", "export", "known", "--db", demo_->db()}}) {
-    auto r = run_into_closed_pipe(args, d / "err");
+    auto r = run_into_closed_pipe(args, d.str());
     EXPECT_EQ(r.exit_code, 2) << args[0] << ": " << r.err;
     EXPECT_NE(r.err.find("Broken pipe"), std::string::npos) << args[0] << ": " << r.err;
   }

@@ -132,16 +132,33 @@ TEST(HostilePaths, EmptyAndMissingFilesAreReportedAndTheRunGoesOn) {
   EXPECT_NE(r.err.find("io_error"), std::string::npos) << r.err;
 }
 
-TEST(HostilePaths, UnreadableFileIsAnIoError) {
-  if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their mode";
-  TempDir d;
-  const auto f = d.path / "locked.png";
-  fs::copy_file(hostile("plain.png"), f);
-  fs::permissions(f, fs::perms::none);
-  auto r = run_cli("hash " + shell_arg(f));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(r.out.empty());
-  EXPECT_NE(r.err.find("io_error"), std::string::npos) << r.err;
+// Runs `hashsieve hash DIR` as an unprivileged user (root reads every file and folder whatever
+// its mode, so as root the child drops to nobody first); stdout and stderr captured.
+testing::CliRun hash_unprivileged(const fs::path& dir, const fs::path& scratch) {
+  testing::SpawnOptions o;
+  o.as_nobody = true;
+  return testing::run_cli_argv({"hash", dir.string()}, scratch, o);
+}
+
+TEST(HostilePaths, UnreadableFileInAWalkIsAnIoErrorAndTheWalkGoesOn) {
+  TempDir d, scratch;
+  const fs::path tree = d.path / "tree";
+  fs::create_directories(tree);
+  fs::copy_file(hostile("plain.png"), tree / "a.png");
+  fs::copy_file(hostile("plain.png"), tree / "b-locked.png");
+  fs::copy_file(hostile("palette.png"), tree / "c.png");
+  fs::permissions(d.path, fs::perms::all);  // the unprivileged run must reach the tree
+  fs::permissions(tree, fs::perms::all);
+  fs::permissions(tree / "b-locked.png", fs::perms::none);
+  auto r = hash_unprivileged(tree, scratch.path);
+  ASSERT_NE(r.exit_code, testing::kCannotDropPrivileges) << "cannot drop privileges";
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto out = lines(r.out);
+  ASSERT_EQ(out.size(), 2u) << r.out << r.err;
+  EXPECT_NE(out[0].find("/a.png"), std::string::npos);
+  EXPECT_NE(out[1].find("/c.png"), std::string::npos) << "the walk went on after the unreadable file";
+  ASSERT_EQ(lines(r.err).size(), 1u) << r.err;
+  EXPECT_EQ(lines(r.err)[0].rfind((tree / "b-locked.png").string() + ": io_error", 0), 0u) << r.err;
 }
 
 TEST(HostilePaths, NonUtf8FileNameKeepsJsonlValid) {
@@ -191,26 +208,6 @@ TEST(HostilePaths, OverlongFilesFromLineIsRejected) {
   EXPECT_LT(r.err.size(), 1000u) << "the rejected line is not echoed whole";
 }
 
-// Runs `hashsieve hash DIR` as an unprivileged user (root reads every folder whatever its mode,
-// so as root the child drops to nobody first); stdout and stderr captured.
-testing::CliRun hash_unprivileged(const fs::path& dir, const fs::path& scratch) {
-  const std::string out = (scratch / "out").string(), err = (scratch / "err").string();
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600), e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(o, 1);
-    ::dup2(e, 2);
-    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(125);
-    ::execl(HASHSIEVE_CLI, HASHSIEVE_CLI, "hash", dir.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  testing::CliRun r;
-  r.exit_code = testing::wait_cli(pid);
-  r.out = testing::slurp(out);
-  r.err = testing::slurp(err);
-  return r;
-}
-
 TEST(HostilePaths, UnreadableSubfolderIsOneItemAndTheWalkGoesOn) {
   TempDir d, scratch;
   const fs::path tree = d.path / "tree";
@@ -224,7 +221,7 @@ TEST(HostilePaths, UnreadableSubfolderIsOneItemAndTheWalkGoesOn) {
   fs::permissions(tree / "b-locked", fs::perms::none);
   auto r = hash_unprivileged(tree, scratch.path);
   fs::permissions(tree / "b-locked", fs::perms::owner_all);
-  ASSERT_NE(r.exit_code, 125) << "cannot drop privileges";
+  ASSERT_NE(r.exit_code, testing::kCannotDropPrivileges) << "cannot drop privileges";
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto out = lines(r.out);
   ASSERT_EQ(out.size(), 3u) << r.out << r.err;

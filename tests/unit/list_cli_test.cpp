@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "temp_dir.h"
+#include "tests/support/run_cli.h"
 
 namespace {
 
@@ -14,19 +15,10 @@ struct CliRun {
   std::string out;
 };
 
-// Runs the CLI with `args` through the shell; stdout captured, stderr dropped.
+// Runs the CLI with `args` (shell text), the file `stdin_file` as its input; stdout captured.
 CliRun cli(const std::string& args, const std::string& stdin_file = "") {
-  std::string cmd = std::string(HASHSIEVE_CLI) + " " + args + (stdin_file.empty() ? "" : " < " + stdin_file) +
-                    " 2>/dev/null";
-  CliRun r{-1, {}};
-  std::FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  int st = pclose(p);
-  r.code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
+  auto r = hashsieve::testing::run_cli(args, stdin_file.empty() ? "" : hashsieve::testing::slurp(stdin_file));
+  return CliRun{r.exit_code, r.out};
 }
 
 void write_file(const std::string& path, const std::string& text) { std::ofstream(path) << text; }

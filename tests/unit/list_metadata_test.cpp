@@ -9,6 +9,7 @@
 #include "hashsieve/hash_index.h"
 #include "list_test_util.h"
 #include "temp_dir.h"
+#include "tests/support/run_cli.h"
 
 namespace hashsieve {
 namespace {
@@ -75,34 +76,24 @@ TEST(ListMetadata, TheIndexCarriesEachEntrysMetadata) {
   }
 }
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  std::FILE* p = popen((cmd + " 2>/dev/null").c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  pclose(p);
-  return out;
-}
+// The CLI's stdout for `args` (shell text), with `input` on its standard input.
+std::string run(const std::string& args, const std::string& input = "") { return testing::run_cli(args, input).out; }
 
 TEST(ListMetadata, MatchLinesCarryProvenanceAndTheInputsPath) {
   testing::TempDir dir;
-  std::string cli = std::string(HASHSIEVE_CLI) + " ", db = " --db " + (dir / "db");
-  run(cli + "list create ncii" + db);
+  const std::string db = " --db " + (dir / "db");
+  run("list create ncii" + db);
   // A StopNCII page imported from standard input.
   std::string page = "{\"hashRecords\":[{\"signalType\":\"ImagePDQ\",\"hashValue\":\"" + kH2 +
                      "\",\"hashStatus\":\"Received\",\"caseNumbers\":{\"1\":\"Received\"}}]}";
-  std::ofstream(dir / "page.json") << page;
-  run(cli + "list import ncii -" + db + " < " + (dir / "page.json"));
+  run("list import ncii -" + db, page);
   // What `hash` prints, piped to `match`: the path comes back with the match.
-  std::ofstream(dir / "hashes.csv") << kH3 << ",100,other.jpg\n" << kH2 << ",93,uploads/x.jpg\n";
-  std::string out = run(cli + "match" + db + " < " + (dir / "hashes.csv"));
+  std::string out = run("match" + db, kH3 + ",100,other.jpg\n" + kH2 + ",93,uploads/x.jpg\n");
   EXPECT_EQ(out, "{\"query\":\"" + kH2 + "\",\"list\":\"ncii\",\"entry_id\":\"" + kH2 +
                      "\",\"distance\":0,\"metadata\":{\"status\":\"Received\",\"cases\":1},\"input\":\"uploads/x.jpg\"}\n");
   // python-threatexchange's `pdq <hash>` lines are queries too.
   std::ofstream(dir / "tx.txt") << "pdq " << kH2 << "\n";
-  EXPECT_NE(run(cli + "match" + db + " " + (dir / "tx.txt")).find("\"distance\":0"), std::string::npos);
+  EXPECT_NE(run("match" + db + " " + (dir / "tx.txt")).find("\"distance\":0"), std::string::npos);
 }
 
 }  // namespace

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "hashsieve/hash_store.h"
-#include "index_test_util.h"
+#include "store_test_util.h"
 #include "temp_dir.h"
 #include "tests/support/demo_db.h"
 
@@ -25,16 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int kBatchRows = 100000;
 
-std::vector<ListEntry> batch_rows(int b, int n = kBatchRows) {
-  std::mt19937_64 rng(uint64_t(b) * 7919 + 1);
-  std::vector<ListEntry> rows(n);
-  for (int i = 0; i < n; ++i) {
-    rows[i].entry_id = "b" + std::to_string(b) + "-" + std::to_string(i);
-    rows[i].has_hash = true;
-    rows[i].hash = testing::random_hash(rng);
-  }
-  return rows;
-}
+std::vector<ListEntry> batch_rows(int b, int n = kBatchRows) { return testing::batch_rows(b, n); }
 
 // A writer process importing `batches` batches of kBatchRows into list "l" (created first).
 pid_t start_writer(const std::string& path, int batches, int pipe_fd) {

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "hashsieve/hash_store.h"
-#include "index_test_util.h"
+#include "store_test_util.h"
 #include "temp_dir.h"
 
 namespace hashsieve {
@@ -17,16 +17,7 @@ namespace {
 
 constexpr int kBatch = 500;
 
-std::vector<ListEntry> batch_rows(int b) {
-  std::mt19937_64 rng(uint64_t(b) + 1);
-  std::vector<ListEntry> rows(kBatch);
-  for (int i = 0; i < kBatch; ++i) {
-    rows[i].entry_id = "b" + std::to_string(b) + "-" + std::to_string(i);
-    rows[i].has_hash = true;
-    rows[i].hash = testing::random_hash(rng);
-  }
-  return rows;
-}
+std::vector<ListEntry> batch_rows(int b) { return testing::batch_rows(b, kBatch); }
 
 TEST(StoreCrash, KillMidImportLeavesWholeBatches) {
   testing::TempDir dir;

@@ -1,4 +1,4 @@
-// Files at rest: private modes whatever the umask, AES-256-CTR encryption (no stored hash, entry
+// Files at rest: private modes whatever the umask, key files open to no one else, AES-256-CTR encryption (no stored hash, entry
 // id or audit path in plain text anywhere; wrong or missing keys are clear errors; a checkpoint
 // re-encrypts with a new key), and a database of a newer schema is a version mismatch.
 #include <gtest/gtest.h>
@@ -10,9 +10,10 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <sstream>
 
 #include "hashsieve/hash_store.h"
-#include "index_test_util.h"
+#include "store_test_util.h"
 #include "temp_dir.h"
 #include "tests/support/demo_db.h"
 
@@ -21,33 +22,18 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string write_key(const std::string& path, uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::string hex;
-  const char* digits = "0123456789abcdef";
-  for (int i = 0; i < 64; ++i) hex.push_back(digits[rng() % 16]);
-  std::ofstream(path) << hex << "\n";
-  return path;
-}
+using testing::mode_of;
+using testing::write_key;
 
 // Runs the CLI with umask 000, so any file it creates without an explicit mode is world-writable.
+// `args` are split at spaces (the test paths hold none).
 int run_cli_umask0(const std::string& args) {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::umask(0);
-    const std::string cmd = std::string(HASHSIEVE_CLI) + " " + args + " >/dev/null 2>&1";
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-mode_t mode_of(const fs::path& p) {
-  struct stat st {};
-  ::stat(p.c_str(), &st);
-  return st.st_mode & 07777;
+  std::vector<std::string> argv;
+  std::istringstream words(args);
+  for (std::string w; words >> w;) argv.push_back(w);
+  testing::SpawnOptions o;
+  o.umask = 0;
+  return testing::wait_cli(testing::spawn_cli(argv, o));
 }
 
 TEST(StoreSecurity, FilesArePrivateUnderUmask000) {
@@ -164,6 +150,44 @@ TEST(StoreSecurity, EncryptedStoreHoldsNoPlainText) {
   EXPECT_EQ(keyed.exit_code, 2);
   EXPECT_NE(keyed.err.find("not encrypted"), std::string::npos) << keyed.err;
   fs::remove_all(demo.dir);
+}
+
+TEST(StoreSecurity, KeyFileOpenToGroupOrOthersIsRefused) {
+  testing::TempDir dir;
+  const std::string key = write_key(dir / "key", 5);
+  std::string key_text = testing::slurp(key);
+  key_text.pop_back();  // the newline
+  StoreOptions o;
+  o.key_file = key;
+  ASSERT_TRUE(HashStore::Open(dir / "db", o).ok());  // 0600: fine
+  const fs::perms open_modes[] = {fs::perms::group_read, fs::perms::others_read, fs::perms::group_write,
+                                  fs::perms::others_write | fs::perms::others_exec};
+  for (fs::perms extra : open_modes) {
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write | extra, fs::perm_options::replace);
+    auto s = HashStore::Open(dir / "db", o);
+    ASSERT_FALSE(s.ok()) << "mode " << std::oct << unsigned(testing::mode_of(key));
+    EXPECT_EQ(s.status().code(), StatusCode::kInvalidArgument);
+    const std::string why = s.status().message();
+    EXPECT_NE(why.find("open to group or others"), std::string::npos) << why;
+    EXPECT_NE(why.find(key), std::string::npos) << "names the file: " << why;
+    EXPECT_NE(why.find("chmod 600"), std::string::npos) << why;
+    EXPECT_EQ(why.find(key_text), std::string::npos) << "never the key itself";
+    // The checkpoint's new key is read the same way.
+    fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+    auto store = HashStore::Open(dir / "db", o);
+    ASSERT_TRUE(store.ok());
+    const std::string other = write_key(dir / "other", 6, fs::perms::owner_read | extra);
+    EXPECT_EQ((*store)->checkpoint(dir / "copy", other).code(), StatusCode::kInvalidArgument);
+    EXPECT_FALSE(fs::exists(dir / "copy"));
+    fs::remove(other);
+  }
+  // The command line says so and stops.
+  fs::permissions(key, fs::perms::owner_read | fs::perms::group_read | fs::perms::others_read,
+                  fs::perm_options::replace);
+  auto r = testing::run_cli("list stats --db " + (dir / "db") + " --key-file " + key);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("open to group or others (mode 0444)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(key_text), std::string::npos);
 }
 
 TEST(StoreSecurity, KeyFileFromTheEnvironment) {

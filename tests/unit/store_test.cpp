@@ -3,7 +3,7 @@
 #include <rocksdb/db.h>
 
 #include "hashsieve/hash_store.h"
-#include "index_test_util.h"
+#include "store_test_util.h"
 #include "temp_dir.h"
 
 namespace hashsieve {
@@ -12,20 +12,10 @@ namespace {
 using testing::TempDir;
 
 ListEntry entry(const std::string& id, uint64_t seed, int quality = -1) {
-  std::mt19937_64 rng(seed);
-  ListEntry e;
-  e.entry_id = id;
-  e.has_hash = true;
-  e.hash = testing::random_hash(rng);
-  e.quality = quality;
-  return e;
+  return testing::random_entry(id, seed, quality);
 }
 
-std::unique_ptr<HashStore> open(const std::string& path, StoreOptions o = {}) {
-  auto s = HashStore::Open(path, o);
-  EXPECT_TRUE(s.ok()) << s.status().to_string();
-  return s.ok() ? std::move(s).value() : nullptr;
-}
+std::unique_ptr<HashStore> open(const std::string& path, StoreOptions o = {}) { return testing::open_store(path, o); }
 
 TEST(Store, ListCrud) {
   TempDir dir;

@@ -1,0 +1,121 @@
+"""Scanner.match over many hashes in one call (the library's batch entry point): the same
+matches, radii, allow list and metadata as matching each hash alone, in input order, whatever
+the input form and thread count."""
+
+import random
+
+import numpy as np
+import pytest
+
+import hashsieve
+from conftest import flip_bits
+
+
+def random_hex(rng):
+    return f"{rng.getrandbits(256):064x}"
+
+
+@pytest.fixture
+def lists(rng):
+    """Two lists of random hashes (radii 31 and 20); ids 'a-N' and 'b-N'."""
+    return {name: [(random_hex(rng), f"{name}-{i}", f"tag{i % 4}") for i in range(400)] for name in ("a", "b")}
+
+
+@pytest.fixture
+def store(make_store, lists):
+    s = make_store({"a": lists["a"]})
+    s.create_list("b", radius=20)
+    return s
+
+
+def fill_b(store, lists, tmp_path):
+    from conftest import write_tx_csv
+    store.import_file("b", write_tx_csv(tmp_path / "b.csv", lists["b"]), format="tx-csv")
+
+
+def queries(lists, rng, n):
+    """Exact copies, near copies (0..45 bits away) and random misses, shuffled."""
+    entries = [h for rows in lists.values() for h, _, _ in rows]
+    out = []
+    for i in range(n):
+        kind = i % 4
+        if kind == 0:
+            out.append(rng.choice(entries))
+        elif kind == 1:
+            out.append(flip_bits(rng.choice(entries), rng.randint(0, 45), rng))
+        else:
+            out.append(random_hex(rng))
+    rng.shuffle(out)
+    return out
+
+
+def as_tuples(per_hash):
+    return [[(m.list, m.entry_id, m.distance, m.transform, m.metadata) for m in ms] for ms in per_hash]
+
+
+def one_by_one(scanner, hashes, **kw):
+    return [scanner.match([h], **kw)[0] for h in hashes]
+
+
+def test_batch_equals_one_hash_at_a_time(store, lists, rng, tmp_path):
+    fill_b(store, lists, tmp_path)
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 3000)
+    batch = scanner.match(q)
+    assert len(batch) == len(q)
+    assert as_tuples(batch) == as_tuples(one_by_one(scanner, q))
+    assert sum(map(len, batch)) > len(q) // 4  # real matches were compared, not only misses
+    # Each entry's metadata comes with its match; radius 20 holds for list b.
+    for h, ms in zip(q, batch):
+        for m in ms:
+            assert m.transform is None
+            assert m.metadata["tags"] == [f"tag{int(m.entry_id.split('-')[1]) % 4}"]
+            assert m.distance <= (31 if m.list == "a" else 20)
+
+
+def test_input_forms_and_threads_give_the_same_order(store, lists, rng, tmp_path):
+    fill_b(store, lists, tmp_path)
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 5000)
+    want = as_tuples(scanner.match(q, threads=1))
+    raw = [bytes.fromhex(h) for h in q]
+    array = np.frombuffer(b"".join(raw), np.uint8).reshape(len(q), 32)
+    assert as_tuples(scanner.match(raw)) == want
+    assert as_tuples(scanner.match(array, threads=2)) == want
+    assert as_tuples(scanner.match(tuple(q), threads=3)) == want
+    # Mixed forms in one sequence, upper-case hex included.
+    mixed = [h.upper() if i % 3 == 0 else bytes.fromhex(h) if i % 3 == 1 else h for i, h in enumerate(q)]
+    assert as_tuples(scanner.match(mixed)) == want
+
+
+def test_radius_lists_and_allow_list_as_one_by_one(store, lists, rng, tmp_path):
+    fill_b(store, lists, tmp_path)
+    q = queries(lists, rng, 1200)
+    allowed = lists["a"][0]
+    q.append(allowed[0])
+    scanner = hashsieve.Scanner(store, allow=[("a", allowed[1])], list_radius={"b": 40})
+    for kw in ({}, {"radius": 8}, {"radius": 60}, {"lists": ["b"]}):
+        got = scanner.match(q, **kw)
+        assert as_tuples(got) == as_tuples(one_by_one(scanner, q, **kw)), kw
+        assert all(m.entry_id != allowed[1] for ms in got for m in ms)
+        if "lists" in kw:
+            assert all(m.list == "b" for ms in got for m in ms)
+    narrow = sum(map(len, scanner.match(q, radius=8)))
+    wide = sum(map(len, scanner.match(q, radius=60)))
+    assert narrow < wide
+
+
+def test_call_errors_raise_for_the_batch(store, lists, rng):
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 2000)
+    with pytest.raises(ValueError):
+        scanner.match(q, lists=["missing"])
+    with pytest.raises(ValueError):
+        scanner.match(q, radius=300)
+    with pytest.raises(ValueError):
+        scanner.match(q, threads=-1)
+    with pytest.raises(hashsieve.Cancelled):
+        scanner.match(q, timeout=0)
+    with pytest.raises(ValueError, match="hash 1999"):
+        scanner.match(q[:-1] + ["z" * 64])
+    assert scanner.match([]) == []
