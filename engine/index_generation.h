@@ -10,12 +10,14 @@
 #include "hashsieve/hash_index.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
+#include "index/exact_index.h"
 
 namespace hashsieve {
 
 struct IndexGeneration {
   uint64_t number = 0;
   std::unique_ptr<HashIndex> index;
+  std::unique_ptr<const ExactIndex> exact;  // digests -> entries, lists indexed like index->lists()
   std::vector<int> list_radius;  // indexed like index->lists()
 };
 
@@ -31,5 +33,12 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
 Result<std::vector<ScanMatch>> match_generation(const IndexGeneration& gen, const PdqResult& pdq,
                                                 const std::vector<int>& radius, const std::vector<char>& selected,
                                                 bool constant_time);
+
+// The entries of lists whose `selected` flag is set that carry one of the upload's digests: one
+// match per (entry, digest kind), at distance 0, named by its signal.
+std::vector<ScanMatch> match_digests(const IndexGeneration& gen, const Digests& upload, const std::vector<char>& selected);
+
+// The digest kinds the selected lists hold: what an upload must be digested with.
+DigestMask digest_kinds(const IndexGeneration& gen, const std::vector<char>& selected);
 
 }  // namespace hashsieve
