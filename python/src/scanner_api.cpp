@@ -75,6 +75,8 @@ void bind_scanner(pb::module_& m) {
         }
         return parse_metadata(take(std::move(text)));
       }, "The entry's metadata from its list (parsed JSON), or None.")
+      .def_property_readonly("signal", [](const PyMatch& x) { return signal_name(x.m.signal); },
+                             "What matched: 'pdq', or 'md5', 'sha1', 'sha256', 'sha512' for the upload's bytes.")
       .def("__repr__", [](const PyMatch& x) {
         return "<hashsieve.Match " + x.m.list + "/" + x.m.entry_id + " distance=" + std::to_string(x.m.distance) +
                (x.has_transform ? std::string(" transform=") + dihedral_name(x.m.transform) : "") + ">";
