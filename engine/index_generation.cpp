@@ -19,6 +19,8 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
   IndexOptions io;
   io.simd = options.simd;  // --simd reaches the Hamming kernels too
   const uint64_t store_version = snapshot.store_version;
+  SnapshotDigests digests = std::move(snapshot.digests);
+  const size_t lists = snapshot.lists.size();
   auto index = HashIndex::Build(std::move(snapshot), io);
   if (!index.ok()) return index.status();
   auto gen = std::make_shared<IndexGeneration>();
@@ -27,6 +29,7 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
   gen->built_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
   gen->index = std::move(*index);
+  gen->exact = std::make_unique<const ExactIndex>(std::move(digests), lists);
   for (const SnapshotList& l : gen->index->lists()) {
     int r = options.radius >= 0 ? options.radius : l.default_radius;
     for (const auto& [name, radius] : options.list_radius)
@@ -107,6 +110,38 @@ Result<std::vector<std::vector<ScanMatch>>> match_generation_batch(const IndexGe
     const Match* run = m;
     while (m != end && m->query == q) ++m;
     out[q] = scan_matches(gen, run, m, q, selected);
+  }
+  return out;
+}
+
+DigestMask digest_kinds(const IndexGeneration& gen, const std::vector<char>& selected) {
+  DigestMask m = 0;
+  if (!gen.exact) return m;
+  for (size_t i = 0; i < selected.size(); ++i)
+    if (selected[i]) m = DigestMask(m | gen.exact->kinds_of(i));
+  return m;
+}
+
+std::vector<ScanMatch> match_digests(const IndexGeneration& gen, const Digests& upload, const std::vector<char>& selected) {
+  std::vector<ScanMatch> out;
+  if (!gen.exact) return out;
+  std::vector<uint32_t> records;
+  for (size_t list = 0; list < selected.size(); ++list) {
+    if (!selected[list]) continue;
+    for (int k = 0; k < kDigestKinds; ++k) {
+      const std::string& d = upload.bytes[size_t(k)];
+      if (d.empty()) continue;
+      records.clear();
+      gen.exact->find(list, k, d, &records);
+      for (uint32_t rec : records) {
+        ScanMatch m;
+        m.list = gen.index->lists()[list].name;
+        m.entry_id = std::string(gen.exact->entry_id(rec));
+        m.metadata = std::string(gen.exact->metadata(rec));
+        m.signal = digest_signal(k);
+        out.push_back(std::move(m));
+      }
+    }
   }
   return out;
 }

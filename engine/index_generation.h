@@ -10,6 +10,7 @@
 #include "hashsieve/hash_index.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
+#include "index/exact_index.h"
 
 namespace hashsieve {
 
@@ -18,6 +19,7 @@ struct IndexGeneration {
   uint64_t store_version = 0;  // the snapshot's EntrySnapshot::store_version
   int64_t built_at_ms = 0;     // wall clock, for services that report the index's age
   std::unique_ptr<HashIndex> index;
+  std::unique_ptr<const ExactIndex> exact;  // digests -> entries, lists indexed like index->lists()
   std::vector<int> list_radius;  // indexed like index->lists()
 };
 
@@ -42,5 +44,12 @@ Result<std::vector<std::vector<ScanMatch>>> match_generation_batch(const IndexGe
                                                                    const std::vector<int>& radius,
                                                                    const std::vector<char>& selected,
                                                                    bool constant_time);
+
+// The entries of lists whose `selected` flag is set that carry one of the upload's digests: one
+// match per (entry, digest kind), at distance 0, named by its signal.
+std::vector<ScanMatch> match_digests(const IndexGeneration& gen, const Digests& upload, const std::vector<char>& selected);
+
+// The digest kinds the selected lists hold: what an upload must be digested with.
+DigestMask digest_kinds(const IndexGeneration& gen, const std::vector<char>& selected);
 
 }  // namespace hashsieve

@@ -4,7 +4,11 @@
 #include "engine/file_bytes.h"
 #include "engine/jpeg_block_means.h"
 #include "engine/jpeg_stream_hash.h"
+#include "engine/upload_digests.h"
 #include "engine/upload_limits.h"
+
+#include <algorithm>
+#include <tuple>
 
 namespace hashsieve {
 namespace {
@@ -142,6 +146,7 @@ Result<MatchPlan> plan_match(std::shared_ptr<const IndexGeneration> gen, const S
   plan.min_quality = options.min_quality;
   plan.match_low_quality = options.match_low_quality;
   plan.constant_time = options.constant_time;
+  plan.digest_kinds = digest_kinds(*plan.gen, plan.selected);
   return plan;
 }
 
@@ -213,6 +218,78 @@ void finish_item(const MatchPlan& plan, const Result<HashedImage>& hashed, const
     return;
   }
   match_item(plan, *hashed, /*quality_known=*/true, control, r);
+}
+
+ScannedUpload scan_upload(const uint8_t* data, size_t size, const MatchPlan& plan, const DecodeLimits& limits,
+                          DecodeMode mode, PdqHasher& hasher, const ItemControl& control) {
+  ScannedUpload u;
+  if (plan.digest_kinds) u.digests = digest_bytes(data, size, plan.digest_kinds);
+  u.image = hash_upload(data, size, limits, mode, hasher, control);
+  return u;
+}
+
+ScannedUpload scan_upload_file(const std::string& path, const MatchPlan& plan, const DecodeLimits& limits,
+                               DecodeMode mode, PdqHasher& hasher, const ItemControl& control) {
+  ScannedUpload u;
+  if (Status st = control.stop_status(); !st.ok()) {
+    u.image = st;
+    return u;
+  }
+  StageClock clock(control);
+  auto bytes = read_file_bytes(path, limits.max_bytes);
+  clock.lap(ScanStage::kRead);
+  if (!bytes.ok()) {
+    u.image = bytes.status();
+    if (plan.digest_kinds && bytes.status().code() == StatusCode::kImageTooLarge)
+      u.digests = digest_file(path, plan.digest_kinds, control);
+    return u;
+  }
+  return scan_upload(bytes->data(), bytes->size(), plan, limits, mode, hasher, control);
+}
+
+namespace {
+
+// Image failures that say "this is not an image we hash", as opposed to a failed scan.
+bool not_an_image(const Status& st) {
+  return st.code() == StatusCode::kDecodeFailed || st.code() == StatusCode::kImageTooLarge ||
+         st.code() == StatusCode::kUnsupported;
+}
+
+}  // namespace
+
+void finish_upload(const MatchPlan& plan, ScannedUpload&& upload, const ItemControl& control, ScanResult& r) {
+  if (!plan.digest_kinds) return finish_item(plan, upload.image, control, r);
+  if (!upload.digests.ok()) {  // the digests the lists need could not be computed: the scan failed
+    r.outcome = ScanOutcome::kError;
+    r.status = upload.digests.status();
+    return;
+  }
+  if (upload.image.ok()) {
+    match_item(plan, *upload.image, /*quality_known=*/true, control, r);
+    if (r.outcome == ScanOutcome::kError) return;
+  } else if (not_an_image(upload.image.status())) {
+    r.image_status = upload.image.status();
+    r.quality = 0;
+    r.outcome = ScanOutcome::kNoMatch;
+  } else {
+    r.outcome = ScanOutcome::kError;
+    r.status = upload.image.status();
+    return;
+  }
+  r.generation = plan.gen->number;
+  size_t found = 0;
+  for (ScanMatch& m : match_digests(*plan.gen, *upload.digests, plan.selected)) {
+    if (plan.allow && plan.allow->count({m.list, m.entry_id})) continue;
+    r.matches.push_back(std::move(m));
+    ++found;
+  }
+  if (found == 0) return;
+  // Exact matches count whatever the image's quality: they are the upload's own bytes.
+  r.outcome = ScanOutcome::kMatch;
+  std::sort(r.matches.begin(), r.matches.end(), [](const ScanMatch& a, const ScanMatch& b) {
+    return std::tie(a.distance, a.list, a.entry_id, a.signal, a.transform) <
+           std::tie(b.distance, b.list, b.entry_id, b.signal, b.transform);
+  });
 }
 
 }  // namespace hashsieve

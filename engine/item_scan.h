@@ -57,6 +57,7 @@ struct MatchPlan {
   int min_quality = 0;
   bool match_low_quality = false;
   bool constant_time = false;
+  DigestMask digest_kinds = 0;  // what the selected lists hold: the digests each upload needs
 };
 
 // The scanner's options and one call's list subset and radius over `gen`, without rebuilding
@@ -75,6 +76,25 @@ void match_hash_batch(const MatchPlan& plan, const Hash256* hashes, size_t n, co
                       ScanResult* out) noexcept;
 // A hashing step's result, then match_item; a failed step makes r an error item.
 void finish_item(const MatchPlan& plan, const Result<HashedImage>& hashed, const ItemControl& control, ScanResult& r);
+
+// What an upload's bytes gave: the image step's result and, when the plan asks for digests,
+// the digests (or why they could not be computed).
+struct ScannedUpload {
+  Result<HashedImage> image = Status(StatusCode::kInternal, "not scanned");
+  Result<Digests> digests = Digests{};
+};
+
+// Digests (the plan's kinds) then hash_upload.
+ScannedUpload scan_upload(const uint8_t* data, size_t size, const MatchPlan& plan, const DecodeLimits& limits,
+                          DecodeMode mode, PdqHasher& hasher, const ItemControl& control = {});
+// The file read once for both. A file over the byte limit is refused as an image unread, and
+// when digests are asked for it is digested as a stream instead (never held whole).
+ScannedUpload scan_upload_file(const std::string& path, const MatchPlan& plan, const DecodeLimits& limits,
+                               DecodeMode mode, PdqHasher& hasher, const ItemControl& control = {});
+// PDQ matches (finish_item) plus exact matches of the digests. An upload that is not an image
+// is matched by its digests alone when the plan has digest lists (ScanResult::image_status says
+// why it was not hashed); it is an error item only when nothing applied to it.
+void finish_upload(const MatchPlan& plan, ScannedUpload&& upload, const ItemControl& control, ScanResult& r);
 
 // Runs fn(r) with the exception firewall: an exception makes r an error item (bad_alloc ->
 // on_bad_alloc). Used per item, so that one item's failure never reaches the others.

@@ -11,13 +11,15 @@ namespace {
 struct Fields {
   std::string outcome, list, entry_id, distance, transform, quality, generation, canonical, pdq, error;
   std::string metadata;  // the matched entry's, as stored
+  std::string signal;    // what matched: pdq, md5, sha1, sha256, sha512
 };
 
 std::string jsonl_line(const std::string& path, const Fields& f) {
   std::string s = "{\"path\":" + json_quote(path) + ",\"outcome\":\"" + f.outcome + "\"";
   if (!f.list.empty()) {
-    s += ",\"list\":" + json_quote(f.list) + ",\"entry_id\":" + json_quote(f.entry_id) + ",\"distance\":" +
-         f.distance + ",\"transform\":\"" + f.transform + "\"";
+    s += ",\"list\":" + json_quote(f.list) + ",\"entry_id\":" + json_quote(f.entry_id) + ",\"distance\":" + f.distance;
+    if (!f.transform.empty()) s += ",\"transform\":\"" + f.transform + "\"";
+    s += ",\"signal\":\"" + f.signal + "\"";
     if (!f.metadata.empty()) {
       s += ",\"metadata\":";
       append_metadata_json(f.metadata, &s);
@@ -34,14 +36,14 @@ std::string jsonl_line(const std::string& path, const Fields& f) {
 std::string csv_line(const std::string& path, const Fields& f) {
   return csv_report_cell(path) + "," + f.outcome + "," + csv_report_cell(f.list) + "," + csv_report_cell(f.entry_id) +
          "," + f.distance + "," + f.transform + "," + f.quality + "," + f.generation + "," + f.canonical + "," +
-         f.pdq + "," + csv_report_cell(f.error) + "," + csv_report_cell(f.metadata) + "\n";
+         f.pdq + "," + csv_report_cell(f.error) + "," + csv_report_cell(f.metadata) + "," + f.signal + "\n";
 }
 
 }  // namespace
 
 const char* scan_report_header(const ReportOptions& options) noexcept {
   if (options.format != ReportFormat::kCsv) return "";
-  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error,metadata\n";
+  return "path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error,metadata,signal\n";
 }
 
 namespace {
@@ -53,11 +55,11 @@ std::string format_lines(const ScanResult& r, const ReportOptions& options) {
   base.outcome = scan_outcome_name(r.outcome);
   if (r.outcome == ScanOutcome::kError) {
     base.error = r.status.to_string();
-  } else {
+  } else if (r.image_status.ok()) {
     base.quality = std::to_string(r.quality);
     if (r.reduced) base.canonical = "false";
     if (options.emit_hashes) base.pdq = to_hex(r.hash);
-  }
+  }  // else matched by its digests alone: no image quality or hash to show
   if (r.outcome == ScanOutcome::kMatch || r.outcome == ScanOutcome::kNoMatch) base.generation = std::to_string(r.generation);
   auto line = [&](const Fields& f) {
     return options.format == ReportFormat::kCsv ? csv_line(r.path, f) : jsonl_line(r.path, f);
@@ -69,7 +71,8 @@ std::string format_lines(const ScanResult& r, const ReportOptions& options) {
     f.list = m.list;
     f.entry_id = m.entry_id;
     f.distance = std::to_string(m.distance);
-    f.transform = dihedral_name(m.transform);
+    f.signal = signal_name(m.signal);
+    if (m.signal == Signal::kPdq) f.transform = dihedral_name(m.transform);
     f.metadata = m.metadata;
     out += line(f);
   }

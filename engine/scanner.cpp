@@ -76,6 +76,25 @@ struct [[gnu::visibility("hidden")]] Scanner::Impl {
     });
   }
 
+  // One upload whose bytes step is `step(plan, hasher, control)` -> ScannedUpload: its image and
+  // the digests the plan needs.
+  template <typename UploadStep>
+  void scan_upload_one(const MatchPlan& plan, const ItemControl& control, ScanResult& r, UploadStep&& step) const {
+    guard_item(r, StatusCode::kImageTooLarge, [&](ScanResult& out) {
+      auto lease = hashers->borrow();
+      finish_upload(plan, step(*lease, control), control, out);
+    });
+  }
+
+  template <typename UploadStep>
+  ScanResult scan_single_upload(const ScanCall& call, UploadStep&& step) const {
+    ScanResult r;
+    auto p = guard_status([&] { return plan(call); });
+    if (!p.ok()) return error_result(p.status());
+    scan_upload_one(*p, ItemControl::of(call), r, [&](PdqHasher& h, const ItemControl& c) { return step(*p, h, c); });
+    return r;
+  }
+
   template <typename HashStep>
   ScanResult scan_single(const ScanCall& call, HashStep&& hash) const {
     ScanResult r;
@@ -132,15 +151,15 @@ Result<std::unique_ptr<Scanner>> Scanner::Create(EntrySnapshot snapshot, const S
 
 ScanResult Scanner::scan_buffer(const uint8_t* data, size_t size, const ScanCall& call) const {
   const ScanOptions& o = impl_->options;
-  return impl_->scan_single(call, [&](PdqHasher& h, const ItemControl& c) {
-    return hash_upload(data, size, o.limits, o.decode, h, c);
+  return impl_->scan_single_upload(call, [&](const MatchPlan& p, PdqHasher& h, const ItemControl& c) {
+    return scan_upload(data, size, p, o.limits, o.decode, h, c);
   });
 }
 
 ScanResult Scanner::scan_file(const std::string& path, const ScanCall& call) const {
   const ScanOptions& o = impl_->options;
-  ScanResult r = impl_->scan_single(call, [&](PdqHasher& h, const ItemControl& c) {
-    return hash_upload_file(path, o.limits, o.decode, h, c);
+  ScanResult r = impl_->scan_single_upload(call, [&](const MatchPlan& p, PdqHasher& h, const ItemControl& c) {
+    return scan_upload_file(path, p, o.limits, o.decode, h, c);
   });
   r.path = path;
   return r;
@@ -255,8 +274,8 @@ std::vector<ScanResult> Scanner::scan_buffers(const std::vector<Buffer>& buffers
           ScanResult& r = results[i];
           r.index = i;
           r.path = buffers[i].id;
-          impl_->scan_one(*p, ItemControl::of(call, i), r, [&](PdqHasher& h, const ItemControl& c) {
-            return hash_upload(buffers[i].data, buffers[i].size, o.limits, o.decode, h, c);
+          impl_->scan_upload_one(*p, ItemControl::of(call, i), r, [&](PdqHasher& h, const ItemControl& c) {
+            return scan_upload(buffers[i].data, buffers[i].size, *p, o.limits, o.decode, h, c);
           });
         },
         [](size_t&) {});
@@ -295,8 +314,8 @@ Status Scanner::scan_files(const std::function<bool(FileInput& input)>& next,
         },
         [&](ScanResult& item) {
           if (item.outcome == ScanOutcome::kError) return;
-          impl_->scan_one(*p, ItemControl::of(call, item.index), item, [&](PdqHasher& h, const ItemControl& c) {
-            return hash_upload_file(item.path, o.limits, o.decode, h, c);
+          impl_->scan_upload_one(*p, ItemControl::of(call, item.index), item, [&](PdqHasher& h, const ItemControl& c) {
+            return scan_upload_file(item.path, *p, o.limits, o.decode, h, c);
           });
         },
         [&](ScanResult& item) { sink(item); });
@@ -323,6 +342,7 @@ GenerationInfo Scanner::generation() const {
   info.store_version = gen->store_version;
   info.built_at_ms = gen->built_at_ms;
   info.entries = gen->index->size();
+  info.digest_entries = gen->exact ? gen->exact->size() : 0;
   info.index_kind = gen->index->kind();
   try {
     for (const auto& l : gen->index->lists()) info.lists.emplace_back(l.name, l.count);

@@ -119,4 +119,31 @@ void EntrySnapshot::add(const Hash256& h, std::string_view entry_id) {
   if (!lists.empty()) ++lists.back().count;
 }
 
+void EntrySnapshot::add_digests(const Digests& d, std::string_view entry_id, std::string_view meta) {
+  digests.add(lists.empty() ? 0 : uint32_t(lists.size() - 1), entry_id, meta, d);
+}
+
+void SnapshotDigests::add(uint32_t list_index, std::string_view entry_id, std::string_view meta, const Digests& d) {
+  const uint32_t record = uint32_t(list.size());
+  list.push_back(list_index);
+  entry_ids.push_back(entry_id);
+  metadata.push_back(meta);
+  for (size_t k = 0; k < size_t(kDigestKinds); ++k) {
+    if (d.bytes[k].size() != kDigestSizes[k]) continue;  // absent (or not a digest of this kind)
+    bytes[k] += d.bytes[k];
+    owner[k].push_back(record);
+  }
+}
+
+void SnapshotDigests::append(const SnapshotDigests& other, uint32_t list_index) {
+  const uint32_t base = uint32_t(list.size());
+  list.insert(list.end(), other.list.size(), list_index);
+  for (size_t i = 0; i < other.size(); ++i) entry_ids.push_back(other.entry_ids.get(i));
+  metadata.append(other.metadata);
+  for (size_t k = 0; k < size_t(kDigestKinds); ++k) {
+    bytes[k] += other.bytes[k];
+    for (uint32_t r : other.owner[k]) owner[k].push_back(base + r);
+  }
+}
+
 }  // namespace hashsieve

@@ -71,6 +71,15 @@ Result<std::unique_ptr<HashStore>> RocksHashStore::open(const std::string& path,
     return Status(StatusCode::kCorruption, "'" + path + "' has no schema version");
   } else if (!s.ok()) {
     return from_rdb(s, "reading schema version");
+  } else if (version == "1") {
+    // Schema 1 entries are format-1 values, which this build reads as they are. A writer marks the
+    // store 2 before it can add an entry with digests, so a build that reads only schema 1 then
+    // refuses the store instead of calling its entries malformed.
+    if (store->db_->writer()) {
+      rdb::WriteBatch upgrade;
+      upgrade.Put(store->cf(kMeta), kSchemaKey, std::to_string(kStoreSchemaVersion));
+      if (Status st = store->write(upgrade, "upgrading '" + path + "' to schema 2"); !st.ok()) return st;
+    }
   } else if (version != std::to_string(kStoreSchemaVersion)) {
     return Status(StatusCode::kVersionMismatch, "database '" + path + "' has schema version " + version +
                                                     "; this build reads version " +

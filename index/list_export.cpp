@@ -21,7 +21,7 @@ void append_metadata_json(std::string_view metadata, std::string* out) {
   else append_json_string(metadata, out);
 }
 
-std::string entry_csv_header() { return "hash,entry_id,quality,state,metadata\n"; }
+std::string entry_csv_header() { return "hash,entry_id,quality,state,metadata,md5,sha1,sha256,sha512\n"; }
 
 void append_entry_csv(const ListEntry& e, std::string* out) {
   out->append(e.has_hash ? to_hex(e.hash) : std::string());
@@ -33,6 +33,10 @@ void append_entry_csv(const ListEntry& e, std::string* out) {
   out->append(state_name(e.state));
   out->push_back(',');
   out->append(csv_field(e.metadata));
+  for (const std::string& d : e.digests.bytes) {
+    out->push_back(',');
+    out->append(digest_hex(d));
+  }
   out->push_back('\n');
 }
 
@@ -48,6 +52,15 @@ void append_entry_jsonl(const ListEntry& e, std::string* out) {
   out->append(state_name(e.state));
   out->append("\",\"metadata\":");
   append_metadata_json(e.metadata, out);
+  for (int k = 0; k < kDigestKinds; ++k) {  // only those the entry has
+    const std::string& d = e.digests.bytes[size_t(k)];
+    if (d.empty()) continue;
+    out->append(",\"");
+    out->append(signal_name(digest_signal(k)));
+    out->append("\":\"");
+    out->append(digest_hex(d));
+    out->push_back('"');
+  }
   out->append("}\n");
 }
 

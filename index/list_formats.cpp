@@ -68,6 +68,13 @@ bool parse_hash_field(std::string_view text, Hash256* h, std::string* why) {
 
 bool is_hash(std::string_view text) { return parse_hex(trim(text)).ok(); }
 
+int digest_kind_of_hex(std::string_view text) {
+  text = trim(text);
+  int kind = text.size() == 32 ? 0 : text.size() == 40 ? 1 : text.size() == 128 ? 3 : -1;
+  std::string ignored;
+  return kind >= 0 && parse_digest_hex(text, kind, &ignored) ? kind : -1;
+}
+
 bool parse_quality(std::string_view s, int* q) {
   s = trim(s);
   if (s.empty() || s.size() > 3) return false;
@@ -131,9 +138,11 @@ ListFormat detect_format(std::string_view head) {
   };
   auto iso_date = [&](std::string_view s) { return s.size() >= 10 && digits(s.substr(0, 4)) && s[4] == '-'; };
   // State files have no header: indicator,descriptor_id,added_on,labels (HMA adds an indicator id).
-  if (is_hash(f[0]) && f.size() == 4 && digits(f[1]) && iso_date(f[2])) return ListFormat::kTxStoredCsv;
-  if (is_hash(f[0]) && f.size() == 5 && digits(f[1]) && digits(f[2]) && iso_date(f[3])) return ListFormat::kTxStoredCsv;
-  if (f.size() >= 2 && f.size() <= 5 && !is_hash(f[0]) && f[0].find(' ') == std::string::npos && is_hash(f[1]))
+  const bool signal = is_hash(f[0]) || digest_kind_of_hex(f[0]) >= 0;
+  if (signal && f.size() == 4 && digits(f[1]) && iso_date(f[2])) return ListFormat::kTxStoredCsv;
+  if (signal && f.size() == 5 && digits(f[1]) && digits(f[2]) && iso_date(f[3])) return ListFormat::kTxStoredCsv;
+  if (f.size() >= 2 && f.size() <= 5 && !is_hash(f[0]) && f[0].find(' ') == std::string::npos &&
+      (is_hash(f[1]) || (digest_kind_of(f[0]) >= 0 && digest_kind_of_hex(f[1]) >= 0)))
     return ListFormat::kTxExportCsv;
   return ListFormat::kHexLines;
 }

@@ -10,6 +10,17 @@ namespace hashsieve {
 namespace lists {
 namespace {
 
+ParsedLine line_of(LineKind kind) {
+  ParsedLine p;
+  p.kind = kind;
+  return p;
+}
+ParsedLine bad_line(std::string why) {
+  ParsedLine p;
+  p.why = std::move(why);
+  return p;
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
 // The next white-space separated token of `s` from `*pos`.
@@ -22,10 +33,9 @@ std::string_view token(std::string_view s, size_t* pos) {
   return s.substr(b, e - b);
 }
 
-// Signal type names python-threatexchange writes before a signal other than PDQ.
+// Signal type names python-threatexchange writes before a signal hashsieve does not keep.
 bool other_signal_name(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"video_md5", "md5", "photo_md5", "url", "raw_text", "text",
-                                                "vpdq", "video_tmk", "tmk", "trend_query", "sha1", "sha256"};
+  static constexpr std::string_view kNames[] = {"url", "raw_text", "text", "vpdq", "video_tmk", "tmk", "trend_query"};
   std::string n = lower(name);
   for (auto k : kNames)
     if (n == k) return true;
@@ -34,7 +44,7 @@ bool other_signal_name(std::string_view name) {
 
 ParsedLine hash_or_bad(std::string_view text, ParsedLine p) {
   std::string why;
-  if (!parse_hash_field(text, &p.hash, &why)) return ParsedLine{LineKind::kBad, {}, -1, {}, {}, {}, why};
+  if (!parse_hash_field(text, &p.hash, &why)) return bad_line(why);
   p.kind = LineKind::kHash;
   return p;
 }
@@ -58,11 +68,11 @@ ParsedLine details_line(std::string_view line) {
     std::string_view value = eq == std::string_view::npos ? std::string_view() : kv.substr(eq + 1);
     if (key == "hash") { hash = value; has_hash = true; }
     if (key == "quality" && !parse_quality(value, &p.quality))
-      return ParsedLine{LineKind::kBad, {}, -1, {}, {}, {}, "quality must be 0..100"};
+      return bad_line("quality must be 0..100");
     if (e == std::string_view::npos) break;
     b = e + 1;
   }
-  if (!has_hash) return ParsedLine{LineKind::kBad, {}, -1, {}, {}, {}, "missing hash"};
+  if (!has_hash) return bad_line("missing hash");
   p.trailing = p.path;
   return hash_or_bad(hash, std::move(p));
 }
@@ -71,7 +81,7 @@ ParsedLine details_line(std::string_view line) {
 
 ParsedLine parse_line(std::string_view raw) {
   std::string_view line = trim(raw);
-  if (line.empty() || line[0] == '#') return ParsedLine{LineKind::kBlank};
+  if (line.empty() || line[0] == '#') return line_of(LineKind::kBlank);
   if (line.size() > 5 && lower(line.substr(0, 5)) == "hash=") return details_line(line);
   size_t comma = line.find(',');
   size_t space = line.find_first_of(" \t");
@@ -87,10 +97,19 @@ ParsedLine parse_line(std::string_view raw) {
     } else if (lower(second) == "pdq") {
       p.transform = std::string(first);
       value = token(line, &pos);
+    } else if (int kind = digest_kind_of(first); kind >= 0) {
+      // `video_md5 <hex> [rest]` (python-threatexchange), `md5 <hex>`, `sha256 <hex>` ...
+      p.kind = LineKind::kDigest;
+      p.digest_kind = kind;
+      if (!parse_digest_hex(second, kind, &p.digest))
+        return bad_line(std::string("not a ") + signal_name(digest_signal(kind)) + " digest (" +
+                        std::to_string(2 * kDigestSizes[kind]) + " hex digits)");
+      p.trailing = std::string(trim(line.substr(pos)));
+      return p;
     } else if (other_signal_name(first) || other_signal_name(second)) {
-      return ParsedLine{LineKind::kOtherSignal};
+      return line_of(LineKind::kOtherSignal);
     } else {
-      return ParsedLine{LineKind::kBad, {}, -1, {}, {}, {}, "not a hash line"};
+      return bad_line("not a hash line");
     }
     p.trailing = std::string(trim(line.substr(pos)));
     return hash_or_bad(value, std::move(p));
@@ -117,6 +136,7 @@ Result<HashLine> parse_hash_line(std::string_view line) {
     lists::ParsedLine p = lists::parse_line(line);
     switch (p.kind) {
       case lists::LineKind::kBlank: return Status(StatusCode::kNotFound, "no hash on the line");
+      case lists::LineKind::kDigest:
       case lists::LineKind::kOtherSignal: return Status(StatusCode::kUnsupported, "not a PDQ signal");
       case lists::LineKind::kBad: return Status(StatusCode::kParseError, p.why);
       case lists::LineKind::kHash: break;

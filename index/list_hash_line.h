@@ -4,11 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "hashsieve/digests.h"
 #include "hashsieve/hash256.h"
 
 namespace hashsieve::lists {
 
-enum class LineKind { kBlank, kHash, kOtherSignal, kBad };
+enum class LineKind { kBlank, kHash, kDigest, kOtherSignal, kBad };
 
 struct ParsedLine {
   LineKind kind = LineKind::kBad;
@@ -18,6 +19,8 @@ struct ParsedLine {
   std::string transform;  // `ROTATE90 pdq <hash>`
   std::string trailing;   // what follows the hash
   std::string why;        // kBad: the reason
+  int digest_kind = -1;   // kDigest: `video_md5 <hex>`, `md5 <hex>`, `sha256 <hex>` ...
+  std::string digest;     // kDigest: the raw bytes
 };
 
 ParsedLine parse_line(std::string_view line);

@@ -54,6 +54,8 @@ uint64_t fingerprint(std::string_view id) { return mix(std::hash<std::string_vie
 uint64_t row_value(const ListEntry& e) {
   if (e.state == EntryState::kWithdrawn) return 1;
   uint64_t v = e.has_hash ? e.hash.words[0] ^ mix(e.hash.words[1] ^ mix(e.hash.words[2] ^ mix(e.hash.words[3]))) : 2;
+  for (const std::string& d : e.digests.bytes)
+    if (!d.empty()) v = mix(v ^ std::hash<std::string_view>{}(d));
   return v <= 1 ? v + 2 : v;
 }
 
@@ -76,7 +78,7 @@ class ImportSink final : public ListSink {
                                         "' was given earlier in this input with another hash; this row replaces it"});
       }
     }
-    bytes_ += sizeof(ListEntry) + e.entry_id.size() + e.metadata.size();
+    bytes_ += sizeof(ListEntry) + e.entry_id.size() + e.metadata.size() + 132 * !e.digests.empty();
     rows_.push_back(std::move(e));
     if (rows_.size() >= std::max<size_t>(options_.batch_rows, 1) || bytes_ >= options_.batch_bytes) return flush();
     return Status::Ok();
@@ -131,7 +133,7 @@ std::string import_summary(const ImportReport& r, const std::string& input, List
   std::string s = input + " (" + list_format_name(format) + "): added " + n(r.stats.added) + ", updated " +
                   n(r.stats.updated) + ", unchanged " + n(r.stats.unchanged) + ", withdrawn " + n(r.stats.withdrawn) +
                   ", unknown ids " + n(r.stats.not_found) + ", known benign " + n(r.counts.benign) +
-                  ", not PDQ " + n(r.counts.skipped) + ", superseded " + n(r.superseded) + ", bad rows " +
+                  ", not kept " + n(r.counts.skipped) + ", superseded " + n(r.superseded) + ", bad rows " +
                   n(r.error_count);
   if (r.error_count > r.errors.size()) s += " (" + n(r.error_count - r.errors.size()) + " more not shown)";
   return s;

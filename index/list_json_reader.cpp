@@ -360,15 +360,37 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     return true;
   }
 
+  bool take_digest(const std::string& text, int kind, const char* field, ListEntry* e, std::string* why) {
+    if (parse_digest_hex(trim(text), kind, &e->digests.bytes[size_t(kind)])) return true;
+    *why = std::string(field) + ": not a " + signal_name(digest_signal(kind)) + " digest (" +
+           std::to_string(2 * kDigestSizes[kind]) + " hex digits)";
+    return false;
+  }
+  // Lists keyed by the signal itself: the PDQ hash's hex, else "md5:<hex>" etc.
+  static std::string signal_id(const ListEntry& e) {
+    if (e.has_hash) return to_hex(e.hash);
+    for (int k = 0; k < kDigestKinds; ++k)
+      if (!e.digests.bytes[size_t(k)].empty())
+        return std::string(signal_name(digest_signal(k))) + ":" + digest_hex(e.digests.bytes[size_t(k)]);
+    return {};
+  }
+
   // StopNCII: a record is the current state of one hash. Received (a new case), Active and Unknown
   // mean present; Withdrawn and Deleted mean the hash must go.
   bool stopncii(const Meta& rec, ListEntry* e, std::string* why) {
-    if (lower(str(rec, "signalType")) != "imagepdq") { ++counts_.skipped; return false; }
-    if (!take_hash(str(rec, "hashValue"), "hashValue", e, why)) return false;
+    const std::string type = lower(str(rec, "signalType"));
+    if (type == "imagepdq") {
+      if (!take_hash(str(rec, "hashValue"), "hashValue", e, why)) return false;
+    } else if (type == "videomd5") {
+      if (!take_digest(str(rec, "hashValue"), 0, "hashValue", e, why)) return false;
+    } else {
+      ++counts_.skipped;  // video TMK, text, URLs
+      return false;
+    }
     std::string status = str(rec, "hashStatus");
     std::string ls = lower(status);
     if (ls == "withdrawn" || ls == "deleted") e->state = EntryState::kWithdrawn;
-    e->entry_id = to_hex(e->hash);  // StopNCII identifies a record by its hash
+    e->entry_id = signal_id(*e);  // StopNCII identifies a record by its hash
     Meta m = Meta::object();
     if (!status.empty()) m["status"] = status;
     if (auto it = rec.find("caseNumbers"); it != rec.end() && it->is_structured()) m["cases"] = it->size();
@@ -393,13 +415,20 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   // Tech Against Terrorism: keyed by the hash, as python-threatexchange does, because a deletion
   // comes back under a new record id.
   bool tat(const Meta& rec, ListEntry* e, std::string* why) {
-    if (lower(str(rec, "algorithm")) != "pdq") { ++counts_.skipped; return false; }
-    if (!take_hash(str(rec, "hash_digest"), "hash_digest", e, why)) return false;
+    const std::string algorithm = str(rec, "algorithm");
+    if (lower(algorithm) == "pdq") {
+      if (!take_hash(str(rec, "hash_digest"), "hash_digest", e, why)) return false;
+    } else if (int kind = digest_kind_of(algorithm); kind >= 0) {  // MD5, SHA256, SHA512
+      if (!take_digest(str(rec, "hash_digest"), kind, "hash_digest", e, why)) return false;
+    } else {
+      ++counts_.skipped;
+      return false;
+    }
     auto del = rec.find("deleted");
     if (del != rec.end() && ((del->is_boolean() && del->get<bool>()) ||
                              (del->is_string() && lower(del->get<std::string>()) == "true")))
       e->state = EntryState::kWithdrawn;
-    e->entry_id = to_hex(e->hash);
+    e->entry_id = signal_id(*e);
     Meta m = Meta::object();
     for (const char* k : {"id", "ideology", "file_type", "created_on", "updated_on"}) {
       auto it = rec.find(k);
@@ -414,9 +443,17 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     std::string state = lower(str(rec, "state"));
     if (state == "withdrawn") e->state = EntryState::kWithdrawn;
     else if (!state.empty() && state != "active") { *why = "state must be active or withdrawn"; return false; }
+    for (int k = 0; k < kDigestKinds; ++k) {
+      const char* name = signal_name(digest_signal(k));
+      auto d = rec.find(name);
+      if (d == rec.end() || d->is_null()) continue;
+      if (!take_digest(str(rec, name), k, name, e, why)) return false;
+    }
     auto h = rec.find("hash");
     bool no_hash = h == rec.end() || h->is_null();
-    if (!(no_hash && e->state == EntryState::kWithdrawn) && !take_hash(str(rec, "hash"), "hash", e, why)) return false;
+    // A withdrawal may name only its id; an entry with digests may have no PDQ hash.
+    const bool hash_optional = e->state == EntryState::kWithdrawn || !e->digests.empty();
+    if (!(no_hash && hash_optional) && !take_hash(str(rec, "hash"), "hash", e, why)) return false;
     e->entry_id = str(rec, "entry_id");
     if (!quality(rec, e, why)) return false;
     if (auto m = rec.find("metadata"); m != rec.end()) e->metadata = meta_text(*m);

@@ -74,9 +74,28 @@ class LineReader final : public ListReader {
     e->has_hash = true;
     return true;
   }
+  // A state file's indicator: PDQ, or the hex digest of a digest signal type (python-threatexchange
+  // keeps one file per signal type; video_md5's indicators are 32 hex digits).
+  bool take_signal(std::string_view text, ListEntry* e, std::string* why) {
+    text = trim(text);
+    const int kind = digest_kind_of_hex(text);
+    if (kind < 0) return take_hash(text, e, why);
+    parse_digest_hex(text, kind, &e->digests.bytes[size_t(kind)]);
+    return true;
+  }
+  static std::string digest_entry_id(int kind, std::string_view bytes) {
+    return std::string(signal_name(digest_signal(kind))) + ":" + digest_hex(bytes);
+  }
+  // The entry's id when its list gives none: the hex of its PDQ hash, else "md5:<hex>" etc.
+  static std::string default_id(const ListEntry& e) {
+    if (e.has_hash) return to_hex(e.hash);
+    for (int k = 0; k < kDigestKinds; ++k)
+      if (!e.digests.bytes[size_t(k)].empty()) return digest_entry_id(k, e.digests.bytes[size_t(k)]);
+    return {};
+  }
   bool take_id(std::string_view id, ListEntry* e, std::string* why) {
     id = trim(id);
-    e->entry_id = id.empty() ? to_hex(e->hash) : std::string(id);
+    e->entry_id = id.empty() ? default_id(*e) : std::string(id);
     *why = entry_id_problem(e->entry_id);
     if (!why->empty()) *why = "entry id: " + *why;
     return why->empty();
@@ -92,6 +111,14 @@ class LineReader final : public ListReader {
         if (p.kind == LineKind::kBlank) return Status::Ok();
         if (p.kind == LineKind::kOtherSignal) { ++counts_.skipped; return Status::Ok(); }
         if (p.kind == LineKind::kBad) { *why = p.why; return Status::Ok(); }
+        if (p.kind == LineKind::kDigest) {
+          e.digests.bytes[size_t(p.digest_kind)] = p.digest;
+          if (!take_id(digest_entry_id(p.digest_kind, p.digest), &e, why)) return Status::Ok();
+          Meta m = Meta::object();
+          if (!p.trailing.empty()) m["extra"] = p.trailing;
+          e.metadata = meta_text(m);
+          return sink.row(std::move(e), r.line);
+        }
         e.hash = p.hash;
         e.has_hash = true;
         e.quality = p.quality;
@@ -105,13 +132,21 @@ class LineReader final : public ListReader {
       case ListFormat::kHashsieveCsv: {
         if (head.empty() && r.fields.size() <= 1) return Status::Ok();
         if (head == "hash") return Status::Ok();  // header
-        if (r.fields.size() < 2) { *why = "expected hash,entry_id[,quality,state,metadata]"; return Status::Ok(); }
+        if (r.fields.size() < 2) { *why = "expected hash,entry_id[,quality,state,metadata,md5,sha1,sha256,sha512]"; return Status::Ok(); }
         std::string state = lower(field(r, 3));
         if (state == "withdrawn") e.state = EntryState::kWithdrawn;
         else if (!state.empty() && state != "active") { *why = "state must be active or withdrawn"; return Status::Ok(); }
-        // A withdrawal may name only its id.
-        if (!(field(r, 0).empty() && e.state == EntryState::kWithdrawn) && !take_hash(r.fields[0], &e, why))
-          return Status::Ok();
+        for (int k = 0; k < kDigestKinds; ++k) {
+          std::string_view hex = field(r, 5 + size_t(k));
+          if (hex.empty()) continue;
+          if (!parse_digest_hex(hex, k, &e.digests.bytes[size_t(k)])) {
+            *why = std::string(signal_name(digest_signal(k))) + ": not " + std::to_string(2 * kDigestSizes[k]) + " hex digits";
+            return Status::Ok();
+          }
+        }
+        // A withdrawal may name only its id; an entry with digests may have no PDQ hash.
+        const bool hash_optional = e.state == EntryState::kWithdrawn || !e.digests.empty();
+        if (!(field(r, 0).empty() && hash_optional) && !take_hash(r.fields[0], &e, why)) return Status::Ok();
         if (field(r, 1).empty()) { *why = "entry id is empty"; return Status::Ok(); }
         if (!take_id(r.fields[1], &e, why)) return Status::Ok();
         if (!field(r, 2).empty() && !parse_quality(field(r, 2), &e.quality)) { *why = "quality must be 0..100"; return Status::Ok(); }
@@ -124,7 +159,7 @@ class LineReader final : public ListReader {
         // pytx: indicator,first_descriptor_id,added_on,labels; HMA: indicator,indicator_id,first_descriptor_id,...
         bool hma = r.fields.size() == 5;
         if (r.fields.size() < 2 || r.fields.size() > 5) { *why = "expected indicator,descriptor_id,added_on,labels"; return Status::Ok(); }
-        if (!take_hash(r.fields[0], &e, why) || !take_id(r.fields[1], &e, why)) return Status::Ok();
+        if (!take_signal(r.fields[0], &e, why) || !take_id(r.fields[1], &e, why)) return Status::Ok();
         Meta m = Meta::object();
         size_t base = hma ? 3 : 2;
         if (hma && !field(r, 2).empty()) m["descriptor_id"] = std::string(field(r, 2));
@@ -147,15 +182,26 @@ class LineReader final : public ListReader {
     if (head.empty() && r.fields.size() <= 1) return Status::Ok();
     if (head == "signal_type") return Status::Ok();  // header
     if (r.fields.size() < 2 || r.fields.size() > 5) { *why = "expected signal_type,signal_str,collab,category,tags"; return Status::Ok(); }
-    if (head != "pdq") { ++counts_.skipped; return Status::Ok(); }
-    Hash256 h;
-    if (!parse_hash_field(r.fields[1], &h, why)) return Status::Ok();
+    ListEntry signal;
+    if (head == "pdq") {
+      if (!parse_hash_field(r.fields[1], &signal.hash, why)) return Status::Ok();
+      signal.has_hash = true;
+    } else if (int kind = digest_kind_of(head); kind >= 0) {
+      if (!parse_digest_hex(field(r, 1), kind, &signal.digests.bytes[size_t(kind)])) {
+        *why = std::string(signal_name(digest_signal(kind))) + ": not " + std::to_string(2 * kDigestSizes[kind]) + " hex digits";
+        return Status::Ok();
+      }
+    } else {
+      ++counts_.skipped;
+      return Status::Ok();
+    }
     Meta opinion = Meta::object();
     if (!field(r, 2).empty()) opinion["collab"] = std::string(field(r, 2));
     Category c = category_of(field(r, 3));
     if (!field(r, 3).empty()) opinion["category"] = c == kNone ? std::string(field(r, 3)) : category_name(c);
     if (Meta tags = split_tags(field(r, 4)); !tags.empty()) opinion["tags"] = std::move(tags);
-    if (pending_ && pending_hash_ == h) {
+    if (pending_ && pending_signal_.has_hash == signal.has_hash && pending_signal_.hash == signal.hash &&
+        pending_signal_.digests == signal.digests) {
       ++counts_.merged;
       pending_opinions_.push_back(std::move(opinion));
       pending_category_ = aggregate(pending_category_, c);
@@ -163,7 +209,7 @@ class LineReader final : public ListReader {
     }
     if (Status s = flush_collab(sink); !s.ok()) return s;
     pending_ = true;
-    pending_hash_ = h;
+    pending_signal_ = std::move(signal);
     pending_line_ = r.line;
     pending_opinions_ = Meta::array();
     pending_opinions_.push_back(std::move(opinion));
@@ -174,10 +220,8 @@ class LineReader final : public ListReader {
   Status flush_collab(ListSink& sink) {
     if (!pending_) return Status::Ok();
     pending_ = false;
-    ListEntry e;
-    e.hash = pending_hash_;
-    e.has_hash = true;
-    e.entry_id = to_hex(pending_hash_);
+    ListEntry e = std::move(pending_signal_);
+    e.entry_id = default_id(e);
     Meta m;
     if (pending_opinions_.size() == 1) {
       m = std::move(pending_opinions_[0]);
@@ -200,7 +244,7 @@ class LineReader final : public ListReader {
   ListFormat format_;
   ReadCounts counts_;
   bool pending_ = false;
-  Hash256 pending_hash_;
+  ListEntry pending_signal_;  // the hash or digest of the signal whose rows are being merged
   uint64_t pending_line_ = 0;
   Meta pending_opinions_;
   Category pending_category_ = kNone;

@@ -24,7 +24,7 @@ struct Entry {
   bool deleted = false;
   std::string type;  // image, video
   uint64_t line = 0;
-  std::string id, member, member_id, classification, timestamp, pdq;
+  std::string id, member, member_id, classification, timestamp, pdq, md5, sha1;
   bool has_pdq = false, text_too_long = false;
 };
 
@@ -166,10 +166,15 @@ class NcmecReader final : public ListReader {
       } else if (name == "fingerprints") {
         fingerprints_depth_ = depth_;
       }
-    } else if (fingerprints_depth_ && depth_ == fingerprints_depth_ + 1 && name == "pdq") {
-      entry_.pdq.clear();
-      entry_.has_pdq = true;
-      capture(&entry_.pdq);
+    } else if (fingerprints_depth_ && depth_ == fingerprints_depth_ + 1) {
+      if (name == "pdq") {
+        entry_.has_pdq = true;
+        capture(&entry_.pdq);
+      } else if (name == "md5") {
+        capture(&entry_.md5);
+      } else if (name == "sha1") {
+        capture(&entry_.sha1);
+      }
     }
   }
   void capture(std::string* target) {
@@ -202,10 +207,23 @@ class NcmecReader final : public ListReader {
     if (n.deleted) {
       e.state = EntryState::kWithdrawn;
     } else {
-      if (!n.has_pdq) { ++counts_.skipped; return; }  // only MD5/SHA-1/PhotoDNA fingerprints
-      std::string why;
-      if (!parse_hash_field(n.pdq, &e.hash, &why)) return bad("<pdq>: " + why);
-      e.has_hash = true;
+      // MD5 and SHA-1 of the file's bytes, as NCMEC ships them for every image and video.
+      const std::pair<const std::string*, int> digests[] = {{&n.md5, 0}, {&n.sha1, 1}};
+      for (const auto& [text, kind] : digests) {
+        std::string_view hex = trim(*text);
+        if (hex.empty()) continue;
+        if (!parse_digest_hex(hex, kind, &e.digests.bytes[size_t(kind)]))
+          return bad(std::string("<") + signal_name(digest_signal(kind)) + ">: not " +
+                     std::to_string(2 * kDigestSizes[kind]) + " hex digits");
+      }
+      if (n.has_pdq) {
+        std::string why;
+        if (!parse_hash_field(n.pdq, &e.hash, &why)) return bad("<pdq>: " + why);
+        e.has_hash = true;
+      } else if (e.digests.empty()) {
+        ++counts_.skipped;  // only fingerprints hashsieve does not keep (PhotoDNA, video TMK)
+        return;
+      }
       Meta m = Meta::object();
       if (!trim(n.member).empty()) m["member"] = std::string(trim(n.member));
       m["member_id"] = member_id;

@@ -25,6 +25,9 @@ std::string entry_id_problem(std::string_view id);
 // Parses a hash field; on failure returns a reason for the row error.
 bool parse_hash_field(std::string_view text, Hash256* h, std::string* why);
 bool is_hash(std::string_view text);
+// The digest kind a bare hex string's length implies (32 MD5, 40 SHA-1, 128 SHA-512), -1 for
+// anything else (64 digits are PDQ).
+int digest_kind_of_hex(std::string_view text);
 // 0..100.
 bool parse_quality(std::string_view s, int* q);
 

@@ -56,23 +56,53 @@ inline std::string entry_key(uint32_t list_id, std::string_view entry_id) {
   return k;
 }
 
-// Entry value: [format 1][state][quality or 0xff][flags: 1 = hash known][32-byte hash].
+// Entry value, format 1: [1][state][quality or 0xff][flags: 1 = PDQ known][32-byte hash].
+// Format 2 (an entry with digests): the same 36 bytes with format 2, then [digest mask] and the
+// digests of the kinds in the mask, in kind order (16, 20, 32, 64 bytes). An entry without
+// digests is still written as format 1, byte for byte what schema-1 stores hold.
 inline constexpr size_t kEntryValueSize = 36;
 inline constexpr uint8_t kEntryFormat = 1;
+inline constexpr uint8_t kEntryFormatDigests = 2;
 
 inline std::string encode_entry(const ListEntry& e) {
+  const DigestMask mask = e.digests.mask();
   std::string v(kEntryValueSize, '\0');
-  v[0] = char(kEntryFormat);
+  v[0] = char(mask ? kEntryFormatDigests : kEntryFormat);
   v[1] = char(e.state);
   v[2] = char(e.quality < 0 ? 0xff : e.quality);
   v[3] = char(e.has_hash ? 1 : 0);
   std::memcpy(v.data() + 4, e.hash.words.data(), 32);
+  if (mask) {
+    v.push_back(char(mask));
+    for (int k = 0; k < kDigestKinds; ++k) v += e.digests.bytes[size_t(k)];
+  }
   return v;
 }
 
 // Fills all fields but entry_id and metadata. False when the value is malformed.
 inline bool decode_entry(std::string_view v, ListEntry* e) {
-  if (v.size() != kEntryValueSize || uint8_t(v[0]) != kEntryFormat || uint8_t(v[1]) > 1) return false;
+  if (v.size() < kEntryValueSize || uint8_t(v[1]) > 1) return false;
+  const uint8_t format = uint8_t(v[0]);
+  if (format == kEntryFormat) {
+    if (v.size() != kEntryValueSize) return false;
+    for (auto& d : e->digests.bytes) d.clear();
+  } else if (format == kEntryFormatDigests) {
+    if (v.size() < kEntryValueSize + 1) return false;
+    const uint8_t mask = uint8_t(v[kEntryValueSize]);
+    if (mask == 0 || mask > kAllDigests) return false;
+    size_t at = kEntryValueSize + 1;
+    for (int k = 0; k < kDigestKinds; ++k) {
+      std::string& d = e->digests.bytes[size_t(k)];
+      d.clear();
+      if (!(mask & (1u << k))) continue;
+      if (v.size() < at + kDigestSizes[k]) return false;
+      d.assign(v.substr(at, kDigestSizes[k]));
+      at += kDigestSizes[k];
+    }
+    if (at != v.size()) return false;
+  } else {
+    return false;
+  }
   e->state = EntryState(uint8_t(v[1]));
   e->quality = uint8_t(v[2]) == 0xff ? -1 : int(uint8_t(v[2]));
   e->has_hash = (uint8_t(v[3]) & 1) != 0;

@@ -77,16 +77,18 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
         next = old;  // keep what we knew about it; only the state changes
         next.state = EntryState::kWithdrawn;
         --info.active; ++info.withdrawn; ++st.withdrawn;
-      } else if (row.has_hash) {
+      } else if (row.has_hash || !row.digests.empty()) {
         ++info.withdrawn; ++st.withdrawn;  // recorded for the audit trail
       } else {
         ++st.not_found;
         continue;
       }
     } else {
-      if (!row.has_hash) return Status(StatusCode::kInvalidArgument, "entry '" + row.entry_id + "' has no hash");
+      if (!row.has_hash && row.digests.empty())
+        return Status(StatusCode::kInvalidArgument, "entry '" + row.entry_id + "' has no hash");
       if (exists) {
-        if (old.state == EntryState::kActive && old.hash == row.hash && old.quality == row.quality) {
+        if (old.state == EntryState::kActive && old.has_hash == row.has_hash && old.hash == row.hash &&
+            old.quality == row.quality && old.digests == row.digests) {
           ++st.unchanged;
           if (!row.metadata.empty()) batch.Put(cf(kEntryMeta), keys[k], row.metadata);
           continue;

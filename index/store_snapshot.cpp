@@ -118,6 +118,7 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
     std::string chars;
     std::vector<uint8_t> lengths;
     EntryTextTable metadata;
+    SnapshotDigests digests;
     Status status;
   };
   const std::string lo = list_prefix(info.id), hi = list_prefix(info.id + 1);
@@ -151,14 +152,17 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
         part.status = Status(StatusCode::kCorruption, "entry value in list '" + info.name + "' is malformed");
         return;
       }
-      if (e.state != EntryState::kActive || !e.has_hash) continue;
+      if (e.state != EntryState::kActive || (!e.has_hash && e.digests.empty())) continue;
       std::string_view id = it->key().ToStringView().substr(4);
+      while (meta->Valid() && meta->key().compare(it->key()) < 0) meta->Next();
+      const std::string_view text =
+          meta->Valid() && meta->key() == it->key() ? meta->value().ToStringView() : std::string_view();
+      if (!e.digests.empty()) part.digests.add(0, id.substr(0, kMaxEntryIdLength), text, e.digests);
+      if (!e.has_hash) continue;  // digests only: no PDQ ordinal
       part.hashes.push_back(e.hash);
       part.lengths.push_back(uint8_t(std::min(id.size(), kMaxEntryIdLength)));
       part.chars.append(id.substr(0, kMaxEntryIdLength));
-      while (meta->Valid() && meta->key().compare(it->key()) < 0) meta->Next();
-      part.metadata.push_back(meta->Valid() && meta->key() == it->key() ? meta->value().ToStringView()
-                                                                         : std::string_view());
+      part.metadata.push_back(text);
     }
     part.status = from_rdb(it->status(), "reading list '" + info.name + "'");
     if (part.status.ok()) part.status = from_rdb(meta->status(), "reading metadata of list '" + info.name + "'");
@@ -182,6 +186,8 @@ Status RocksHashStore::snapshot_list(const ListInfo& info, const rdb::Snapshot* 
     std::string().swap(p.chars);
     out->metadata.append(p.metadata);
     p.metadata = EntryTextTable();
+    out->digests.append(p.digests, uint32_t(out->lists.size() - 1));
+    p.digests = SnapshotDigests();
   }
   out->lists.back().count = uint32_t(total);
   return Status::Ok();

@@ -76,7 +76,7 @@ int run(ScanCommandOptions& o) {
   auto scanner = Scanner::Create(*store, o.scan);
   if (!scanner.ok()) return fail(scanner.status().to_string());
   const GenerationInfo gen = (*scanner)->generation();
-  if (gen.entries == 0) {
+  if (gen.entries == 0 && gen.digest_entries == 0) {
     std::vector<std::string> names;
     for (const auto& l : gen.lists) names.push_back(l.first);
     return fail("nothing can match: the lists selected (" + (names.empty() ? std::string("none") : joined(names)) +

@@ -1,11 +1,13 @@
 // A consistent copy of the active entries of some lists, laid out compactly: the input of HashIndex.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "hashsieve/digests.h"
 #include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
 
@@ -61,6 +63,22 @@ struct SnapshotList {
   uint32_t count = 0;
 };
 
+// The exact signals of a snapshot: one record per active entry that has digests (with or without
+// a PDQ hash), holding its own entry id and metadata, so an entry with digests only takes no
+// PDQ ordinal. The input of the exact-match maps of an index generation.
+struct HASHSIEVE_API SnapshotDigests {
+  std::vector<uint32_t> list;  // per record: index into EntrySnapshot::lists
+  EntryIdTable entry_ids;
+  EntryTextTable metadata;
+  std::array<std::string, kDigestKinds> bytes;            // per kind: the digests back to back
+  std::array<std::vector<uint32_t>, kDigestKinds> owner;  // per kind: the record of each digest
+
+  size_t size() const noexcept { return list.size(); }
+  void add(uint32_t list_index, std::string_view entry_id, std::string_view metadata, const Digests& digests);
+  // Appends every record of `other` under `list_index`.
+  void append(const SnapshotDigests& other, uint32_t list_index);
+};
+
 // Entries are grouped by list (lists in name order) and ordered by entry id within a list, so an
 // ordinal is a deterministic position.
 struct HASHSIEVE_API EntrySnapshot {
@@ -69,10 +87,13 @@ struct HASHSIEVE_API EntrySnapshot {
   EntryIdTable entry_ids;
   EntryTextTable metadata;  // each entry's metadata (JSON text) as stored; may be shorter than hashes
   uint64_t store_version = 0;  // the store's data_version() this was read at; 0 when not read from a store
+  SnapshotDigests digests;  // the entries' exact signals (not counted in SnapshotList::count)
 
   size_t size() const noexcept { return hashes.size(); }
   // Appends an entry to the last list in `lists` (whose count it bumps).
   void add(const Hash256& h, std::string_view entry_id);
+  // Records an entry's digests under the last list in `lists`.
+  void add_digests(const Digests& d, std::string_view entry_id, std::string_view metadata = {});
 };
 
 }  // namespace hashsieve

@@ -1,4 +1,4 @@
-// The hash-list store: named lists of PDQ hashes at rest, in one embedded database directory.
+// The hash-list store: named lists of PDQ hashes (and exact digests) at rest, in one embedded database directory.
 //
 // Every mutation is one atomic, synced write: an import batch is all in or all out, also after a
 // crash. Re-importing the same rows is idempotent (entries are keyed by list + entry id).
@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "hashsieve/digests.h"
 #include "hashsieve/entry_snapshot.h"
 #include "hashsieve/export.h"
 #include "hashsieve/hash256.h"
@@ -34,7 +35,9 @@
 namespace hashsieve {
 
 inline constexpr int kDefaultMatchRadius = 31;
-inline constexpr int kStoreSchemaVersion = 1;
+// 2: entries may carry digests (exact signals). A writer opening a version-1 store marks it 2
+// (its entries read as they are); a reader reads either.
+inline constexpr int kStoreSchemaVersion = 2;
 inline constexpr size_t kMaxEntryIdLength = 255;
 
 struct StoreOptions {
@@ -71,8 +74,9 @@ enum class EntryState : uint8_t { kActive = 0, kWithdrawn = 1 };
 // One row of an import, or one stored entry.
 struct ListEntry {
   std::string entry_id;  // the list's own id; 1..255 bytes
-  bool has_hash = false; // a withdrawal may name only the id
+  bool has_hash = false; // PDQ known; a withdrawal may name only the id
   Hash256 hash;
+  Digests digests;       // exact signals known for the entry; an entry may have only these
   int quality = -1;      // 0..100, or -1 when unknown
   std::string metadata;  // JSON text or empty
   EntryState state = EntryState::kActive;

@@ -19,7 +19,7 @@ enum class ListFormat {
   kAuto,           // detect from the content
   kHexLines,       // hash lines: `hash`, `hash,quality,path` (pdq-photo-hasher), `hash=...,quality=...,
                    // filename=...` (its --details), `pdq <hash> ...` (python-threatexchange)
-  kHashsieveCsv,   // our export: `hash,entry_id,quality,state,metadata`
+  kHashsieveCsv,   // our export: `hash,entry_id,quality,state,metadata,md5,sha1,sha256,sha512`
   kTxStoredCsv,    // python-threatexchange state file: `indicator,descriptor_id,added_on,labels`
                    // (header optional; HMA's `indicator,indicator_id,descriptor_id,added_on,labels`)
   kTxExportCsv,    // `tx dataset --csv`: `signal_type,signal_str,collab,category,tags`
@@ -51,7 +51,7 @@ class HASHSIEVE_API ListSink {
 
 // What a reader passed over without making an entry of it.
 struct ReadCounts {
-  uint64_t skipped = 0;  // signals hashsieve does not keep (video hashes, URLs, entries without PDQ)
+  uint64_t skipped = 0;  // signals hashsieve does not keep (video TMK, PhotoDNA, URLs, text)
   uint64_t benign = 0;   // known-benign rows (NEGATIVE_CLASS): recorded as withdrawn, never matching
   uint64_t merged = 0;   // rows folded into the row before (one hash in several collaborations)
 };

@@ -1,6 +1,11 @@
 // The scan engine: image bytes -> decode -> PDQ (8 dihedral hashes) -> match against an index
 // generation -> per-item result. Thread-safe; lists can be reloaded while scans run.
 //
+// When the selected lists hold exact digests (MD5, SHA-1, SHA-256, SHA-512), the byte entry
+// points (scan_buffer, scan_file, scan_buffers, scan_files) also digest each upload's bytes with
+// the kinds those lists hold, and only those, and report equal digests as matches named by their
+// signal. A file that is not an image is then still matched by its digests.
+//
 // Every entry point runs the same per-item scan (decode plan -> hash -> quality gate -> match ->
 // allow list -> outcome), from whichever point its input starts at: file, bytes, decoded pixels
 // or hashes computed elsewhere.
@@ -23,6 +28,7 @@
 
 #include "hashsieve/cancel_token.h"
 #include "hashsieve/decode.h"
+#include "hashsieve/digests.h"
 #include "hashsieve/entry_snapshot.h"
 #include "hashsieve/export.h"
 #include "hashsieve/hash_files.h"
@@ -75,6 +81,9 @@ struct ScanMatch {
   int distance = 0;
   Dihedral transform = Dihedral::kOrig;  // which transform of the upload matched
   std::string metadata;  // the entry's provenance as its list gave it (compact JSON), or ""
+  // What matched: kPdq (distance and transform apply), or a digest of the upload's bytes equal
+  // to the entry's (distance 0; transform unused).
+  Signal signal = Signal::kPdq;
 };
 
 enum class ScanOutcome { kNoMatch, kMatch, kLowQuality, kError };
@@ -91,6 +100,9 @@ struct ScanResult {
   int width = 0, height = 0; // as decoded (reduced in fast mode); 0 when not decoded here
   uint64_t generation = 0;   // the index generation that answered
   std::vector<ScanMatch> matches;  // sorted by distance, list, entry id
+  // Set when the upload was matched by its digests alone: why it was not hashed as an image (a
+  // video or an archive is kDecodeFailed). Ok for an image that was hashed.
+  Status image_status;
 };
 
 struct GenerationInfo {
@@ -98,6 +110,7 @@ struct GenerationInfo {
   uint64_t store_version = 0;  // HashStore::data_version() of the snapshot it was built from (0: not from a store)
   int64_t built_at_ms = 0;     // when it was built (milliseconds since the Unix epoch)
   size_t entries = 0;
+  size_t digest_entries = 0;  // entries with exact digests (some have no PDQ hash)
   IndexKind index_kind = IndexKind::kFlat;  // the structure the index chose for its size
   std::vector<std::pair<std::string, uint64_t>> lists;  // name, active entries
 };

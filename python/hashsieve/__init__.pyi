@@ -117,6 +117,7 @@ class Match:
     distance: int
     transform: Optional[str]  # None for matches of given hashes
     metadata: Any
+    signal: str  # "pdq", or "md5", "sha1", "sha256", "sha512": an exact match of the upload's bytes
 
 class ScanResult:
     outcome: str  # "match", "no_match", "low_quality", "error"

@@ -87,6 +87,8 @@ void bind_scanner(pb::module_& m) {
       }, "Which rotation or mirror of the upload matched ('orig', 'rot90', ...); None for given hashes.")
       .def_property_readonly("metadata", [](const PyMatch& x) { return parse_metadata(x.m.metadata); },
                              "The entry's metadata from its list (parsed JSON), or None.")
+      .def_property_readonly("signal", [](const PyMatch& x) { return signal_name(x.m.signal); },
+                             "What matched: 'pdq', or 'md5', 'sha1', 'sha256', 'sha512' for the upload's bytes.")
       .def("__repr__", [](const PyMatch& x) {
         return "<hashsieve.Match " + x.m.list + "/" + x.m.entry_id + " distance=" + std::to_string(x.m.distance) +
                (x.has_transform ? std::string(" transform=") + dihedral_name(x.m.transform) : "") + ">";

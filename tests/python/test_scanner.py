@@ -41,6 +41,7 @@ def test_match_no_match_low_quality_error(known, photos, vectors):
     assert r.outcome == "match" and r.error is None
     m = r.matches[0]
     assert (m.list, m.entry_id, m.distance, m.transform) == ("known", "astronaut", 0, "orig")
+    assert m.signal == "pdq"
     assert m.metadata == {"added_on": "2024-05-01", "tags": ["astronaut"]}
     assert r.hash == next(v["pdq"] for v in vectors if v["file"] == original.name)
     assert r.generation == 1 and not r.reduced

@@ -83,7 +83,7 @@ TEST_F(CliScan, AllowListCsvAndRadius) {
   std::ofstream(allow) << "# confirmed false positives\nknown,coffee\n";
   auto r = run_cli("scan --format csv --allow " + allow.string() + " --db " + demo_->db() + " " + demo_->uploads());
   ASSERT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out.rfind("path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error,metadata\n", 0), 0u);
+  EXPECT_EQ(r.out.rfind("path,outcome,list,entry_id,distance,transform,quality,generation,canonical,pdq,error,metadata,signal\n", 0), 0u);
   EXPECT_EQ(r.out.find(",coffee,"), std::string::npos);
   EXPECT_EQ(count_lines(r.out), 1 + 11 + 1);
   auto zero = run_cli("scan --list-radius known=0 --db " + demo_->db() + " " + demo_->uploads());

@@ -61,8 +61,8 @@ TEST(ListCli, CreateImportMatchExportWithdraw) {
   EXPECT_EQ(after.out, "{\"query\":\"" + kQ + "\",\"list\":\"ncmec\",\"entry_id\":\"b.jpg\",\"distance\":2,\"input\":\"upload-1\"}\n");
   CliRun csv = cli("list export ncmec" + db);
   EXPECT_EQ(csv.code, 0);
-  EXPECT_EQ(csv.out, "hash,entry_id,quality,state,metadata\n" + kA + ",a.jpg,90,withdrawn,\n" + kB +
-                         ",b.jpg,80,active,\n");
+  EXPECT_EQ(csv.out, "hash,entry_id,quality,state,metadata,md5,sha1,sha256,sha512\n" + kA + ",a.jpg,90,withdrawn,,,,,\n" +
+                         kB + ",b.jpg,80,active,,,,,\n");
   CliRun jsonl = cli("list export own --format jsonl" + db);
   EXPECT_EQ(jsonl.out, "{\"hash\":\"" + kB + "\",\"entry_id\":\"" + kB +
                            "\",\"quality\":null,\"state\":\"active\",\"metadata\":null}\n");

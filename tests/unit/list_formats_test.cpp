@@ -52,7 +52,7 @@ TEST(ListFormats, ThreatExchangeSignalLines) {
   // `tx hash`, the local-file exchange and `tx dataset -P` write `pdq <hash>`, other types alike;
   // `tx hash --photo-preprocess rotations` prefixes the rotation.
   Read r = read_text("pdq " + kH1 + "\n"
-                     "video_md5 d41d8cd98f00b204e9800998ecf8427e\n"
+                     "video_tmk 00ff00ff\n"  // a signal type hashsieve does not keep (digests: exact_signals tests)
                      "pdq " + kH2 + " 'Sample Collab' FetchedSignalMetadata()\r\n"
                      "ROTATE90 pdq " + kH3 + "\n"
                      "pdq nothex\n");
@@ -80,7 +80,8 @@ TEST(ListFormats, ParseHashLineGivesTheTrailingField) {
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(c->trailing, "");
   EXPECT_EQ(parse_hash_line("  # note").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(parse_hash_line("video_md5 abc").status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(parse_hash_line("video_md5 d41d8cd98f00b204e9800998ecf8427e").status().code(), StatusCode::kUnsupported);
+  EXPECT_EQ(parse_hash_line("video_md5 abc").status().code(), StatusCode::kParseError);
   EXPECT_EQ(parse_hash_line("nothex,1").status().code(), StatusCode::kParseError);
 }
 
@@ -118,7 +119,7 @@ TEST(ListFormats, ThreatExchangeDatasetCsv) {
                     "pdq," + kH1 + ",Collab A,POSITIVE_CLASS,t1 t2\r\n"
                     "pdq," + kH1 + ",\"Collab, B\",INVESTIGATION_SEED,\"t3\r\nt4\"\r\n"
                     "pdq," + kH2 + ",Collab A,NEGATIVE_CLASS,\r\n"
-                    "video_md5,d41d8cd98f00b204e9800998ecf8427e,Collab A,POSITIVE_CLASS,\r\n"
+                    "url,https://example.com/x,Collab A,POSITIVE_CLASS,\r\n"
                     "pdq," + kH3 + ",Collab A,NEGATIVE_CLASS,\r\n"
                     "pdq," + kH3 + ",Collab C,POSITIVE_CLASS,\r\n"
                     "pdq,xyz,Collab A,POSITIVE_CLASS,\r\n";

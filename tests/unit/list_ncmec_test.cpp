@@ -66,7 +66,7 @@ TEST(ListNcmec, IdsAreScopedPerMember) {
                              "    </videos>\n");
   Read r = read_text(doc);
   EXPECT_EQ(r.format, ListFormat::kNcmecXml);
-  ASSERT_EQ(r.rows().size(), 3u);
+  ASSERT_EQ(r.rows().size(), 4u);
   EXPECT_EQ(r.rows()[0].entry_id, "42-image1");
   EXPECT_EQ(to_hex(r.rows()[0].hash), kH1);
   // The submitter is the entry's own <member>, not one inside <feedback>; the classification is kept.
@@ -77,7 +77,9 @@ TEST(ListNcmec, IdsAreScopedPerMember) {
   EXPECT_EQ(r.rows()[2].entry_id, "43-image1");
   EXPECT_EQ(r.rows()[2].state, EntryState::kWithdrawn);
   EXPECT_FALSE(r.rows()[2].has_hash);
-  EXPECT_EQ(r.r.counts.skipped, 1u);  // the video has no PDQ
+  EXPECT_EQ(r.rows()[3].entry_id, "42-video1");  // no PDQ: kept by its MD5
+  EXPECT_EQ(digest_hex(r.rows()[3].digests.bytes[0]), "b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1");
+  EXPECT_EQ(r.r.counts.skipped, 0u);
   EXPECT_TRUE(r.errors().empty()) << r.errors()[0].to_string();
   EXPECT_EQ(r.r.lines[0], 4u);
 }

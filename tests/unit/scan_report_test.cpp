@@ -41,8 +41,8 @@ TEST(ScanReport, CsvNeutralisesFormulaCellsInAttackerChosenFields) {
   err.path = "x.jpg";
   err.outcome = ScanOutcome::kError;
   err.status = Status(StatusCode::kDecodeFailed, "bad");
-  EXPECT_EQ(csv(err), "x.jpg,error,,,,,,,,,decode_failed: bad,\n");  // last: the entry metadata
-  EXPECT_EQ(csv(match_result("uploads/a b.jpg", "N-1")), "uploads/a b.jpg,match,ncmec,N-1,12,rot90,90,3,,,,\n");
+  EXPECT_EQ(csv(err), "x.jpg,error,,,,,,,,,decode_failed: bad,,\n");  // then the entry metadata, the signal
+  EXPECT_EQ(csv(match_result("uploads/a b.jpg", "N-1")), "uploads/a b.jpg,match,ncmec,N-1,12,rot90,90,3,,,,,pdq\n");
   EXPECT_EQ(csv(match_result("a,-b.jpg", "N-1")).substr(0, 11), "\"a,-b.jpg\",");  // a '-' inside is harmless
 }
 
@@ -52,7 +52,7 @@ TEST(ScanReport, JsonlKeepsTextVerbatimAndHashesOnlyWhenAsked) {
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(*plain,
             "{\"path\":\"=cmd.jpg\",\"outcome\":\"match\",\"list\":\"ncmec\",\"entry_id\":\"N-1\",\"distance\":12,"
-            "\"transform\":\"rot90\",\"quality\":90,\"generation\":3}\n");
+            "\"transform\":\"rot90\",\"signal\":\"pdq\",\"quality\":90,\"generation\":3}\n");
   ReportOptions with_hashes;
   with_hashes.emit_hashes = true;
   EXPECT_NE(format_scan_result(r, with_hashes)->find("\"pdq\":\"" + to_hex(r.hash) + "\""), std::string::npos);

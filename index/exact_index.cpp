@@ -1,0 +1,35 @@
+#include "index/exact_index.h"
+
+namespace hashsieve {
+
+ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
+    : records_(std::move(digests)), kinds_(lists, 0), maps_(lists * kDigestKinds) {
+  for (size_t k = 0; k < size_t(kDigestKinds); ++k) {
+    const std::string& bytes = records_.bytes[k];
+    const std::vector<uint32_t>& owner = records_.owner[k];
+    for (size_t i = 0; i < owner.size(); ++i) {
+      const size_t list = records_.list[owner[i]];
+      if (list >= lists) continue;
+      kinds_[list] = DigestMask(kinds_[list] | (1u << k));
+      maps_[list * kDigestKinds + k].emplace(std::string_view(bytes).substr(i * kDigestSizes[k], kDigestSizes[k]),
+                                             owner[i]);
+    }
+  }
+}
+
+void ExactIndex::find(size_t list, int kind, std::string_view digest, std::vector<uint32_t>* out) const {
+  if (list >= kinds_.size() || kind < 0 || kind >= kDigestKinds || !(kinds_[list] & (1u << kind))) return;
+  auto [lo, hi] = maps_[list * kDigestKinds + size_t(kind)].equal_range(digest);
+  for (auto it = lo; it != hi; ++it) out->push_back(it->second);
+}
+
+size_t ExactIndex::memory_bytes() const noexcept {
+  size_t n = records_.entry_ids.memory_bytes() + records_.metadata.memory_bytes() +
+             records_.list.capacity() * sizeof(uint32_t);
+  for (size_t k = 0; k < size_t(kDigestKinds); ++k)
+    n += records_.bytes[k].capacity() + records_.owner[k].capacity() * sizeof(uint32_t);
+  for (const Map& m : maps_) n += m.bucket_count() * sizeof(void*) + m.size() * (sizeof(Map::value_type) + 16);
+  return n;
+}
+
+}  // namespace hashsieve

@@ -1,0 +1,49 @@
+// Exact-match maps of an index generation: per list and digest kind, a hash map from a digest to
+// the records that carry it. Immutable after construction; safe to read from many threads.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "hashsieve/entry_snapshot.h"
+
+namespace hashsieve {
+
+class ExactIndex {
+ public:
+  ExactIndex() = default;
+  // `lists`: how many lists the generation has (records name them by index).
+  ExactIndex(SnapshotDigests digests, size_t lists);
+  ExactIndex(const ExactIndex&) = delete;
+  ExactIndex& operator=(const ExactIndex&) = delete;
+
+  // The digest kinds list `list` holds (bit k = kind k).
+  DigestMask kinds_of(size_t list) const noexcept { return list < kinds_.size() ? kinds_[list] : 0; }
+  // Appends the records of list `list` whose digest of `kind` is `digest`.
+  void find(size_t list, int kind, std::string_view digest, std::vector<uint32_t>* out) const;
+
+  size_t size() const noexcept { return records_.size(); }
+  std::string_view entry_id(uint32_t record) const noexcept { return records_.entry_ids.get(record); }
+  std::string_view metadata(uint32_t record) const noexcept { return records_.metadata.get(record); }
+  size_t memory_bytes() const noexcept;
+
+ private:
+  // Digests are uniformly distributed: their first 8 bytes are a good hash already.
+  struct DigestHash {
+    size_t operator()(std::string_view d) const noexcept {
+      uint64_t v = 0;
+      std::memcpy(&v, d.data(), d.size() < 8 ? d.size() : 8);
+      return size_t(v);
+    }
+  };
+  using Map = std::unordered_multimap<std::string_view, uint32_t, DigestHash>;
+
+  SnapshotDigests records_;  // the maps' keys point into records_.bytes
+  std::vector<DigestMask> kinds_;
+  std::vector<Map> maps_;  // list * kDigestKinds + kind
+};
+
+}  // namespace hashsieve
