@@ -27,6 +27,7 @@ struct Options {
   size_t max_body_mib = 50;
   double request_timeout_s = 10, stale_after_s = 65, poll_s = 2;
   size_t threads = 64, queue = 256;
+  int io_timeout_s = 5;
   bool access_log = false;
 };
 
@@ -57,6 +58,7 @@ int run(const Options& o) {
   so.poll_interval = std::chrono::milliseconds(int64_t(o.poll_s * 1000));
   so.threads = o.threads;
   so.queue = o.queue;
+  so.io_timeout_s = o.io_timeout_s;
   if (o.access_log) so.access_log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
   // Signals are taken by one watcher thread: blocked here, before any thread exists, so every
@@ -120,6 +122,9 @@ void add_serve_command(CLI::App& root, Commands& commands) {
   app->add_option("--queue", o->queue, "connections waiting for a worker before 503 (default 256)")
       ->check(in_range(1, 65536))
       ->type_name("N");
+  app->add_option("--io-timeout", o->io_timeout_s, "seconds a client may stall a read or write (default 5)")
+      ->check(in_range(1, 3600))
+      ->type_name("S");
   app->add_flag("--access-log", o->access_log, "a line per request on stderr: route, status, microseconds");
   commands.push_back({app, [o] { return run(*o); }});
 }
