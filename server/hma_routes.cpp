@@ -106,11 +106,7 @@ void add_hma_routes(Service::Impl& s) {
   });
 
   http.Get("/status", [&s](const httplib::Request&, httplib::Response& res) {
-    const LiveIndexStatus st = s.index->status();
-    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::system_clock::now().time_since_epoch()).count();
-    const int64_t limit_ms = int64_t(s.options.stale_after.count()) * 1000;
-    if (limit_ms > 0 && now_ms - st.checked_at_ms > limit_ms) {
+    if (s.index_stale()) {
       res.status = 503;
       res.set_content("INDEX-STALE", "text/plain");
       return;
@@ -187,8 +183,8 @@ void add_hma_routes(Service::Impl& s) {
   http.Get("/m/index/status", [&s](const httplib::Request& req, httplib::Response& res) {
     if (req.has_param("signal_type") && req.get_param_value("signal_type") != "pdq")
       return send_error(res, 400, "No such signal type '" + req.get_param_value("signal_type") + "'");
-    const LiveIndexStatus st = s.index->status();
-    json pdq{{"present", true}, {"built_to", st.built_at_ms / 1000}, {"size", st.generation.entries}};
+    const GenerationInfo g = s.index->status().generation;
+    json pdq{{"present", true}, {"built_to", g.built_at_ms / 1000}, {"size", g.entries}};
     send_json(res, 200, json{{"pdq", pdq}}.dump());
   });
 

@@ -55,7 +55,7 @@ void add_native_routes(Service::Impl& s) {
   auto& http = s.http;
 
   http.Get("/healthz", [&s](const httplib::Request&, httplib::Response& res) {
-    const LiveIndexStatus st = s.index->status();
+    const LiveStatus st = s.index->status();
     send_json(res, 200, json{{"status", "ok"}, {"generation", st.generation.number}, {"entries", st.generation.entries}}.dump());
   });
 

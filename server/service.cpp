@@ -52,8 +52,20 @@ ScanCall Service::Impl::call_for(const std::vector<std::string>& lists) const {
 }
 
 IndexGauges Service::Impl::gauges() const {
-  const LiveIndexStatus st = index->status();
-  return IndexGauges{st.generation.number, st.generation.entries, st.reloads, st.reload_failures, st.built_at_ms};
+  const LiveStatus st = index->status();
+  return IndexGauges{st.generation.number, st.generation.entries, st.reloads, st.reload_failures,
+                     st.generation.built_at_ms};
+}
+
+bool Service::Impl::index_stale() const {
+  const int64_t limit_ms = int64_t(options.stale_after.count()) * 1000;
+  if (limit_ms <= 0) return false;
+  const LiveStatus st = index->status();
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  // A check that failed counts as no check: the generation in use is then as old as its build.
+  const int64_t last_good = st.last_error.empty() ? st.checked_at_ms : st.generation.built_at_ms;
+  return now_ms - last_good > limit_ms;
 }
 
 Service::Service(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -75,12 +87,12 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   if (options.threads == 0 || options.queue == 0)
     return Status(StatusCode::kInvalidArgument, "threads and queue must be at least 1");
 
-  LiveIndexOptions lo;
+  LiveScannerOptions lo;
   lo.db = options.db;
   lo.store = options.store;
   lo.scan.lists = options.lists;
   lo.poll_interval = options.poll_interval;
-  auto index = LiveIndex::Open(lo);
+  auto index = LiveScanner::Open(lo);
   if (!index.ok()) return index.status();
   impl->index = std::move(*index);
 

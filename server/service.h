@@ -1,5 +1,5 @@
 // `hashsieve serve`: the HTTP match service. It answers HMA 2.0's API (so a platform's HMA client
-// works unchanged) and native endpoints, from a LiveIndex kept current while lists change.
+// works unchanged) and native endpoints, from a LiveScanner kept current while lists change.
 // Upload bytes stay in memory for the request; nothing is logged but routes, codes and timings.
 #pragma once
 

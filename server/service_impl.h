@@ -1,4 +1,4 @@
-// What the route files share: the HTTP server, the live index, tokens, metrics and options.
+// What the route files share: the HTTP server, the live scanner, tokens, metrics and options.
 #pragma once
 
 #include <httplib.h>
@@ -6,7 +6,7 @@
 #include <atomic>
 #include <memory>
 
-#include "server/live_index.h"
+#include "hashsieve/live_scanner.h"
 #include "server/metrics.h"
 #include "server/service.h"
 #include "server/tokens.h"
@@ -16,7 +16,7 @@ namespace hashsieve::server {
 
 struct Service::Impl {
   ServeOptions options;
-  std::unique_ptr<LiveIndex> index;
+  std::unique_ptr<LiveScanner> index;
   TokenTable tokens;
   Metrics metrics;
   std::atomic<int> in_flight{0};
@@ -25,6 +25,8 @@ struct Service::Impl {
 
   ScanCall call_for(const std::vector<std::string>& lists) const;
   IndexGauges gauges() const;
+  // HMA's INDEX-STALE: the lists were not checked successfully within stale_after.
+  bool index_stale() const;
 };
 
 void add_hma_routes(Service::Impl& s);
