@@ -161,6 +161,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
 
   add_hma_routes(s);
   add_native_routes(s);
+  add_curation_routes(s);
 
   if (options.port == 0) {
     s.port = s.http.bind_to_any_port(options.host);

@@ -31,5 +31,6 @@ struct Service::Impl {
 
 void add_hma_routes(Service::Impl& s);
 void add_native_routes(Service::Impl& s);
+void add_curation_routes(Service::Impl& s);
 
 }  // namespace hashsieve::server
