@@ -102,6 +102,10 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   s.http.set_payload_max_length(options.max_body_bytes);
   s.http.set_read_timeout(options.io_timeout_s, 0);
   s.http.set_write_timeout(options.io_timeout_s, 0);
+  // The library closes a keep-alive connection after 5 requests by default: a reconnect every
+  // 5 lookups would cost more than the lookups. An idle connection still ends at the timeout.
+  s.http.set_keep_alive_max_count(100000);
+  s.http.set_keep_alive_timeout(options.io_timeout_s);
 
   // Before the body is read: shed when saturated, then authenticate, so neither a flood nor a
   // client without a token makes the service read a large body.
