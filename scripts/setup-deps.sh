@@ -7,6 +7,8 @@ packages=(
   libopencv-dev libtbb-dev librocksdb-dev libjpeg62-turbo-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev  # the command line's option parser (header-only)
+  libcpp-httplib-dev  # `hashsieve serve`'s HTTP server (server/)
+  wrk  # bench/serve_bench.sh's load generator
   strace
   nlohmann-json3-dev libexpat1-dev  # list readers: JSON (SAX) and XML as streams
   pybind11-dev python3-dev python3-numpy python3-pytest  # the Python module and its tests

@@ -1,7 +1,16 @@
-# Fails when a source of the command line includes an internal header (engine/, index/, hashers/,
-# common/): the CLI is built like any client of the installed library.
+# Fails when a source of the command line or of the HTTP service (SERVER_DIR, optional) includes an
+# internal header (engine/, index/, hashers/, common/): both are built like any client of the
+# installed library.
 cmake_minimum_required(VERSION 3.20)
 file(GLOB_RECURSE sources ${TOOLS_DIR}/*.cpp ${TOOLS_DIR}/*.h)
+if(SERVER_DIR)
+  file(GLOB_RECURSE server_sources ${SERVER_DIR}/*.cpp ${SERVER_DIR}/*.h)
+  list(LENGTH server_sources n_server)
+  if(n_server LESS 5)
+    message(FATAL_ERROR "found only ${n_server} sources under ${SERVER_DIR}")
+  endif()
+  list(APPEND sources ${server_sources})
+endif()
 set(bad "")
 foreach(src IN LISTS sources)
   file(STRINGS ${src} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"(engine|index|hashers|common)/")
@@ -17,4 +26,4 @@ if(bad)
   string(REPLACE ";" "\n  " shown "${bad}")
   message(FATAL_ERROR "internal headers included by the command line:\n  ${shown}")
 endif()
-message(STATUS "${n} command-line sources, public headers only")
+message(STATUS "${n} command-line and service sources, public headers only")

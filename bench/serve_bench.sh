@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# Load on `hashsieve serve` from wrk on 127.0.0.1, with the CLI's own scan as the baseline:
+#   1. GET /m/raw_lookup with keep-alive (hashes cycled from HASHES_FILE): requests/s and p99;
+#   2. POST /v1/scan and POST /m/lookup of the JPEGs in JPEG_DIR: images/s beside
+#      `hashsieve scan JPEG_DIR` images/s on the same images, and the ratio;
+#   3. a reload under load: raw_lookup load while another process imports rows into LIST (the
+#      service rebuilds its index generation): failed requests and p99 of that window.
+# Usage: bench/serve_bench.sh BUILD_DIR DB LIST HASHES_FILE JPEG_DIR [SECONDS]
+# (bench/serve_bench.md says how its figures were made.)
+set -euo pipefail
+build=$1 db=$2 list=$3 hashes=$4 jpegs=$5 secs=${6:-15}
+hs=$build/bin/hashsieve
+tmp=$(mktemp -d)
+trap 'kill "${serve_pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+"$hs" serve --db "$db" --listen 127.0.0.1:0 --poll 1 2>"$tmp/serve.err" &
+serve_pid=$!
+for _ in $(seq 600); do grep -q "listening on" "$tmp/serve.err" && break; sleep 0.5; done
+port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$tmp/serve.err" | grep -o '[0-9]*$')
+url=http://127.0.0.1:$port
+echo "service on $url, $(curl -s "$url/healthz")"
+
+# wrk scripts: cycle through hashes / files held in memory.
+cat >"$tmp/lookup.lua" <<LUA
+local hashes = {}
+for line in io.lines("$hashes") do hashes[#hashes + 1] = line end
+local i = 0
+request = function()
+  i = i % #hashes + 1
+  return wrk.format("GET", "/m/raw_lookup?signal_type=pdq&include_distance=true&signal=" .. hashes[i])
+end
+LUA
+ls "$jpegs"/*.jpg >"$tmp/files"
+cat >"$tmp/upload.lua" <<LUA
+local bodies = {}
+local multipart = os.getenv("MULTIPART") == "1"
+for path in io.lines("$tmp/files") do
+  local f = io.open(path, "rb"); local b = f:read("*a"); f:close()
+  if multipart then
+    b = "--BENCH\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"x.jpg\"\r\n" ..
+        "Content-Type: image/jpeg\r\n\r\n" .. b .. "\r\n--BENCH--\r\n"
+  end
+  bodies[#bodies + 1] = b
+end
+local i = 0
+request = function()
+  i = i % #bodies + 1
+  local ctype = multipart and "multipart/form-data; boundary=BENCH" or "image/jpeg"
+  return wrk.format("POST", os.getenv("TARGET"), {["Content-Type"] = ctype}, bodies[i])
+end
+LUA
+
+summary() {  # wrk output -> "N req/s, p99 X, errors E"
+  local rps p99 non2xx sock
+  rps=$(awk '/Requests\/sec/ {print $2}' "$1")
+  p99=$(awk '$1 == "99%" {print $2}' "$1")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$1"); non2xx=${non2xx:-0}
+  sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' "$1"); sock=${sock:-0}
+  echo "$rps req/s, p99 $p99, non-2xx $non2xx, socket errors $sock"
+}
+
+echo "== 1. GET /m/raw_lookup, keep-alive, wrk -t1 -c32 -d${secs}s"
+wrk -t1 -c32 -d"${secs}s" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/lookup.out"
+echo "raw_lookup: $(summary "$tmp/lookup.out")"
+
+echo "== 2. images/s on $(wc -l <"$tmp/files") JPEGs ($(du -sh "$jpegs" | cut -f1))"
+# Baseline: the CLI over the same files (its own images/s figure: the scan, without opening the
+# store and building the index), three rounds, best kept.
+best=0
+for _ in 1 2 3; do
+  "$hs" scan --db "$db" "$jpegs" >/dev/null 2>"$tmp/scan.err" || true  # exit 1 = nothing matched
+  ips=$(grep -o '([0-9.]* images/s)' "$tmp/scan.err" | tr -d '(' | cut -d' ' -f1)
+  best=$(echo "if ($ips > $best) $ips else $best" | bc -l)
+done
+printf 'hashsieve scan: %.1f images/s (best of 3)\n' "$best"
+for target in /v1/scan /m/lookup; do
+  multipart=0; [ "$target" = /m/lookup ] && multipart=1
+  TARGET=$target MULTIPART=$multipart wrk -t2 -c4 -d"${secs}s" --latency -s "$tmp/upload.lua" "$url" >"$tmp/scan.out"
+  rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/scan.out")
+  printf 'POST %s: %s; ratio to hashsieve scan %.2f\n' "$target" "$(summary "$tmp/scan.out")" "$(echo "$rps / $best" | bc -l)"
+done
+
+echo "== 3. reload under load: raw_lookup for ${secs}s; at 2 s another process imports 1000 rows into $list"
+before=$(curl -s "$url/metrics" | awk '/^hashsieve_index_reloads_total/ {print $2}')
+python3 -c "
+import random
+r = random.Random()  # new rows on every run, so the import changes the list
+print('hash,entry_id')
+for i in range(1000): print('%064x,reload-%x' % (r.getrandbits(256), r.getrandbits(64)))" >"$tmp/more.csv"
+wrk -t1 -c32 -d"${secs}s" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/reload.out" &
+wrk_pid=$!
+sleep 2
+start=$(date +%s.%N)
+"$hs" list import "$list" "$tmp/more.csv" --db "$db" >/dev/null
+imported=$(date +%s.%N)
+for _ in $(seq 600); do
+  now=$(curl -s "$url/metrics" | awk '/^hashsieve_index_reloads_total/ {print $2}')
+  [ "$now" != "$before" ] && break
+  sleep 0.1
+done
+served=$(date +%s.%N)
+wait $wrk_pid
+printf 'import took %.1f s; the new generation was served %.1f s after the import ended\n' \
+  "$(echo "$imported - $start" | bc -l)" "$(echo "$served - $imported" | bc -l)"
+echo "during the reload: $(summary "$tmp/reload.out")"
+curl -s "$url/metrics" | grep -E '^hashsieve_index_(generation|entries|reloads_total)'
+kill -TERM $serve_pid; wait $serve_pid && echo "service stopped cleanly (exit 0)"

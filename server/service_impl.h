@@ -1,0 +1,36 @@
+// What the route files share: the HTTP server, the live scanner, tokens, metrics and options.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <memory>
+
+#include "hashsieve/live_scanner.h"
+#include "server/metrics.h"
+#include "server/service.h"
+#include "server/tokens.h"
+#include "server/worker_pool.h"
+
+namespace hashsieve::server {
+
+struct Service::Impl {
+  ServeOptions options;
+  std::unique_ptr<LiveScanner> index;
+  TokenTable tokens;
+  Metrics metrics;
+  std::atomic<int> in_flight{0};
+  httplib::Server http;
+  int port = 0;
+
+  ScanCall call_for(const std::vector<std::string>& lists) const;
+  IndexGauges gauges() const;
+  // HMA's INDEX-STALE: the lists were not checked successfully within stale_after.
+  bool index_stale() const;
+};
+
+void add_hma_routes(Service::Impl& s);
+void add_native_routes(Service::Impl& s);
+void add_curation_routes(Service::Impl& s);
+
+}  // namespace hashsieve::server

@@ -1,0 +1,220 @@
+// `hashsieve serve` under hostile or heavy use: bearer tokens and roles, bodies over the limit,
+// clients that stall, requests past their deadline, saturation, and SIGTERM with requests in flight.
+#ifdef HASHSIEVE_HAVE_HTTPLIB
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <thread>
+
+#include "tests/support/jpeg_encode.h"
+#include "tests/support/serve_db.h"
+#include "tests/support/serve_process.h"
+#include "tests/support/test_data.h"
+
+namespace hashsieve::testing {
+namespace {
+
+using nlohmann::json;
+
+// A raw TCP connection to the service, for clients that misbehave.
+int connect_raw(int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// A large noisy JPEG: slow enough to decode that requests overlap a signal or a deadline.
+const std::string& big_jpeg() {
+  static const std::string bytes = [] {
+    uint32_t seed = 12345;
+    auto v = encode_rows_with_libjpeg(4000, 3000, 3, [&](int, uint8_t* dst) {
+      for (int x = 0; x < 4000 * 3; ++x) {
+        seed = seed * 1664525u + 1013904223u;
+        dst[x] = uint8_t(seed >> 24);
+      }
+    });
+    return std::string(v.begin(), v.end());
+  }();
+  return bytes;
+}
+
+class ServeLimits : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { db_ = new ServeDb(make_serve_db("serve-limits")); }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(db_->dir);
+    delete db_;
+  }
+  static ServeDb* db_;
+};
+ServeDb* ServeLimits::db_ = nullptr;
+
+TEST_F(ServeLimits, TokensAndRoles) {
+  const auto tokens = db_->dir / "tokens";
+  std::ofstream(tokens) << "# role token\nmatch matcher-token-0123456789\nhash,match hasher-token-0123456789\n"
+                           "curate curator-token-0123456789\n";
+  ServeProcess serve({"--db", db_->db(), "--token-file", tokens.string()}, "serve-tokens");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  auto c = serve.client();
+  const std::string lookup = "/m/raw_lookup?signal_type=pdq&signal=" + db_->coffee;
+  auto r = c->Get(lookup.c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  EXPECT_EQ(json::parse(r->body)["message"], "missing or unknown bearer token");
+  EXPECT_EQ(c->Get(lookup.c_str(), {{"Authorization", "Bearer matcher-token-0123456780"}})->status, 401);
+  EXPECT_EQ(c->Get(lookup.c_str(), {{"Authorization", "Basic matcher-token-0123456789"}})->status, 401);
+  EXPECT_EQ(c->Get(lookup.c_str(), {{"Authorization", "Bearer curator-token-0123456789"}})->status, 403);
+  r = c->Get(lookup.c_str(), {{"Authorization", "Bearer matcher-token-0123456789"}});
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(json::parse(r->body)["matches"][0], 1001);
+  // /h/hash needs the hash role: refused before the upload is read.
+  const auto bytes = read_file(ServeDb::photo("coffee"));
+  httplib::MultipartFormDataItems items{{"photo", std::string(bytes.begin(), bytes.end()), "a.png", "image/png"}};
+  c->set_default_headers({{"Authorization", "Bearer matcher-token-0123456789"}});
+  r = c->Post("/h/hash", items);
+  EXPECT_EQ(r->status, 403);
+  EXPECT_NE(json::parse(r->body)["message"].get<std::string>().find("hash role"), std::string::npos);
+  c->set_default_headers({{"Authorization", "Bearer hasher-token-0123456789"}});
+  EXPECT_EQ(c->Post("/h/hash", items)->status, 200);
+  // Health checks need no token.
+  EXPECT_EQ(serve.client()->Get("/status")->status, 200);
+}
+
+TEST_F(ServeLimits, OnlyLoopbackWithoutTokensAndBadTokenFilesAreRefused) {
+  auto r = run_cli("serve --db " + db_->db() + " --listen 0.0.0.0:0");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("needs --token-file"), std::string::npos) << r.err;
+  const auto bad = db_->dir / "bad-tokens";
+  std::ofstream(bad) << "admin some-token-0123456789\n";
+  r = run_cli("serve --db " + db_->db() + " --listen 127.0.0.1:0 --token-file " + bad.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown role 'admin'"), std::string::npos) << r.err;
+}
+
+TEST_F(ServeLimits, BodiesOverTheLimitAre413) {
+  ServeProcess serve({"--db", db_->db(), "--max-body-mib", "1"}, "serve-body");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const std::string two_mib(2 << 20, 'x');
+  auto r = serve.client()->Post("/v1/scan", two_mib, "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  EXPECT_EQ(json::parse(r->body)["message"], "request body too large");
+  // Under the limit, the same route works.
+  const auto ok = read_file(ServeDb::edit("coffee", "q85"));
+  r = serve.client()->Post("/v1/scan", reinterpret_cast<const char*>(ok.data()), ok.size(), "image/jpeg");
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST_F(ServeLimits, StalledClientsAreDroppedAndOthersServed) {
+  ServeProcess serve({"--db", db_->db(), "--io-timeout", "1", "--threads", "4"}, "serve-slow");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  // Three clients send half a request line and stall; two more send a body slower than promised.
+  std::vector<int> stalled;
+  for (int i = 0; i < 3; ++i) {
+    const int fd = connect_raw(serve.port());
+    ASSERT_GE(fd, 0);
+    ASSERT_GT(::send(fd, "GET /m/raw_lo", 13, 0), 0);
+    stalled.push_back(fd);
+  }
+  for (int i = 0; i < 2; ++i) {
+    const int fd = connect_raw(serve.port());
+    const std::string head = "POST /v1/scan HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\nabc";
+    ASSERT_GT(::send(fd, head.data(), head.size(), 0), 0);
+    stalled.push_back(fd);
+  }
+  // A well-behaved client still gets answers (a worker is free or frees up within the timeout).
+  auto r = serve.client()->Get(("/m/raw_lookup?signal_type=pdq&signal=" + db_->coffee).c_str());
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  // The stalled connections are closed by the service after the I/O timeout.
+  for (int fd : stalled) {
+    timeval tv{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    char buf[512];
+    ssize_t n;
+    while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {}
+    EXPECT_EQ(n, 0) << "the service should have closed a stalled connection";
+    ::close(fd);
+  }
+  EXPECT_EQ(serve.client()->Get("/status/live")->status, 200);
+}
+
+TEST_F(ServeLimits, ScansPastTheDeadlineAre503) {
+  ServeProcess serve({"--db", db_->db(), "--request-timeout", "0.001"}, "serve-deadline");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  auto r = serve.client()->Post("/v1/scan", big_jpeg(), "image/jpeg");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503) << r->body;
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  EXPECT_EQ(json::parse(r->body)["error"]["code"], "cancelled");
+}
+
+TEST_F(ServeLimits, SaturationIs503WithRetryAfterNotAQueue) {
+  // One worker, one queued connection: further connections are answered 503 at once.
+  ServeProcess serve({"--db", db_->db(), "--threads", "1", "--queue", "1", "--io-timeout", "3"}, "serve-busy");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  // Hold the worker and the queue slot with connections that send nothing yet.
+  const int hold1 = connect_raw(serve.port()), hold2 = connect_raw(serve.port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto r = serve.client()->Get("/status/live");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 503);
+  EXPECT_EQ(r->get_header_value("Retry-After"), "1");
+  ::close(hold1);
+  ::close(hold2);
+  // Once they are gone the service answers again.
+  bool answered = false;
+  for (int i = 0; i < 50 && !answered; ++i) {
+    auto again = serve.client()->Get("/status/live");
+    answered = again && again->status == 200;
+    if (!answered) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(answered);
+  const std::string metrics = serve.client()->Get("/metrics")->body;
+  EXPECT_EQ(metrics.find("hashsieve_http_shed_total 0"), std::string::npos) << "shed connections are counted";
+}
+
+TEST_F(ServeLimits, SigtermFinishesRequestsInFlightAndExitsZero) {
+  ServeProcess serve({"--db", db_->db()}, "serve-term");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const std::string& image = big_jpeg();
+  constexpr int kRequests = 4;
+  std::vector<std::future<int>> done;
+  for (int i = 0; i < kRequests; ++i)
+    done.push_back(std::async(std::launch::async, [&] {
+      auto r = serve.client()->Post("/v1/scan", image, "image/jpeg");
+      return r ? r->status : -1;
+    }));
+  // Wait until all of them are being handled, then SIGTERM.
+  bool all_in = false;
+  for (int i = 0; i < 400 && !all_in; ++i) {
+    auto m = serve.client()->Get("/metrics");
+    all_in = m && m->body.find("hashsieve_http_in_flight " + std::to_string(kRequests + 1) + "\n") != std::string::npos;
+    if (!all_in) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(all_in) << "the scans finished before the signal could land; use a larger image";
+  ::kill(serve.pid(), SIGTERM);
+  for (auto& f : done) EXPECT_EQ(f.get(), 200);
+  EXPECT_EQ(serve.wait_exit(), 0) << serve.stderr_text();
+  // Nothing listens any more.
+  EXPECT_LT(connect_raw(serve.port()), 0);
+}
+
+}  // namespace
+}  // namespace hashsieve::testing
+#endif
