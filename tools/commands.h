@@ -14,5 +14,6 @@ void add_list_command(CLI::App& root, Commands& commands);   // create/import/ex
 void add_db_command(CLI::App& root, Commands& commands);     // checkpoint/check/audit
 void add_match_command(CLI::App& root, Commands& commands);  // match hashes against the stored lists
 void add_bench_command(CLI::App& root, Commands& commands);  // measure detection throughput
+void add_consume_command(CLI::App& root, Commands& commands);  // scan uploads queued on a Redis stream
 
 }  // namespace hashsieve::cli

@@ -1,7 +1,16 @@
-# Fails when a source of the command line includes an internal header (engine/, index/, hashers/,
-# common/): the CLI is built like any client of the installed library.
+# Fails when a source of the command line (or of a front end it links: MORE_DIRS, a ;-list of
+# folders) includes an internal header (engine/, index/, hashers/, common/): they are built like
+# any client of the installed library.
 cmake_minimum_required(VERSION 3.20)
 file(GLOB_RECURSE sources ${TOOLS_DIR}/*.cpp ${TOOLS_DIR}/*.h)
+foreach(dir IN LISTS MORE_DIRS)
+  file(GLOB_RECURSE more ${dir}/*.cpp ${dir}/*.h)
+  list(LENGTH more m)
+  if(m EQUAL 0)
+    message(FATAL_ERROR "found no sources under ${dir}")
+  endif()
+  list(APPEND sources ${more})
+endforeach()
 set(bad "")
 foreach(src IN LISTS sources)
   file(STRINGS ${src} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"(engine|index|hashers|common)/")
