@@ -4,6 +4,7 @@
 #include <ctime>
 #include <string>
 
+#include "consumer/list_refresher.h"
 #include "consumer/redis_url.h"
 #include "consumer/stream_consumer.h"
 #include "hashsieve/hash_store.h"
@@ -25,6 +26,7 @@ struct Options {
   consumer::ConsumerOptions consume;
   ScanOptions scan;
   double claim_after_s = 60;
+  double reload_s = 2;
   bool quiet = false;
 };
 
@@ -52,6 +54,9 @@ int run(Options& o) {
   if (!store) return kExitError;
   auto scanner = Scanner::Create(*store, o.scan);
   if (!scanner.ok()) return fail(scanner.status().to_string());
+  // Lists changed by another process (`hashsieve list import`) are used from the next batch on.
+  consumer::ListRefresher refresher(*store, **scanner, std::chrono::milliseconds(static_cast<long long>(o.reload_s * 1000)),
+                                    o.quiet ? consumer::ConsumerLog() : consumer::ConsumerLog(log_line));
 
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
@@ -115,6 +120,10 @@ void add_consume_command(CLI::App& root, Commands& commands) {
                   "dead-letter a message delivered more often than this (default 5)")
       ->check(in_range(1, 1000000))
       ->type_name("N");
+  app->add_option("--reload-interval", o->reload_s,
+                  "how often to look for changed lists, reloading them when they changed (default 2)")
+      ->check(CLI::Range(0.05, 3600.0))
+      ->type_name("SECONDS");
   app->add_option("--threads", o->scan.threads, "scanning threads (default: all cores)")->type_name("N");
   app->add_flag("--quiet", o->quiet, "no log lines on stderr");
   commands.push_back({app, [o] { return run(*o); }});
