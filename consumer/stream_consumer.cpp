@@ -3,6 +3,8 @@
 #include <hiredis.h>
 
 #include <algorithm>
+#include <future>
+#include <optional>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -42,12 +44,16 @@ struct StreamConsumer::Impl {
   ConsumerLog log;
   ConsumerStats stats;
   std::unique_ptr<RedisConnection> conn;
-  std::vector<Pending> unpublished;  // the batch in hand: scanned, not yet acknowledged
+  std::vector<Pending> unpublished;  // scanned, not yet acknowledged
+  std::vector<StreamMessage> next;   // delivered, waiting for the scan in progress to finish
+  // The batch being scanned, on its own thread, while this one talks to Redis.
+  std::future<Result<std::vector<MessageOutcome>>> scanning;
   std::string own_pending_cursor;    // non-empty: re-reading this consumer's own pending entries
   std::string claim_cursor = "0-0";
   Clock::time_point next_claim{};
   milliseconds backoff{100};
   bool reported_down = false;  // said once per outage
+  std::optional<Clock::time_point> first_received;
 
   Impl(ConsumerOptions options, const Scanner& s, ConsumerLog l) : o(std::move(options)), scanner(s), log(std::move(l)) {}
 
@@ -118,8 +124,9 @@ struct StreamConsumer::Impl {
 
   milliseconds claim_interval() const { return std::clamp(o.claim_after / 4, milliseconds(100), milliseconds(5000)); }
 
-  // The next batch: own pending entries first, then entries idle on other consumers, then new ones.
-  Result<std::vector<StreamMessage>> fetch() {
+  // The next batch: own pending entries first, then entries idle on other consumers, then new ones
+  // (waiting up to o.block for some when `block`).
+  Result<std::vector<StreamMessage>> fetch(bool block) {
     const std::string count = std::to_string(o.batch);
     if (!own_pending_cursor.empty()) {
       auto r = run({"XREADGROUP", "GROUP", o.group, o.consumer, "COUNT", count, "STREAMS", o.stream, own_pending_cursor});
@@ -151,8 +158,13 @@ struct StreamConsumer::Impl {
         return std::move(claimed->messages);
       }
     }
-    auto r = run({"XREADGROUP", "GROUP", o.group, o.consumer, "COUNT", count, "BLOCK",
-                  std::to_string(o.block.count()), "STREAMS", o.stream, ">"});
+    Command read{"XREADGROUP", "GROUP", o.group, o.consumer, "COUNT", count};
+    if (block) {
+      read.push_back("BLOCK");
+      read.push_back(std::to_string(o.block.count()));
+    }
+    read.insert(read.end(), {"STREAMS", o.stream, ">"});
+    auto r = run(read);
     if (!r.ok()) return r.status();
     auto msgs = parse_read_reply(**r);
     if (!msgs.ok()) return Status(StatusCode::kIoError, msgs.status().message());
@@ -210,27 +222,43 @@ struct StreamConsumer::Impl {
       }
     }
     unpublished.clear();
+    if (first_received) stats.busy_seconds = std::chrono::duration<double>(Clock::now() - *first_received).count();
     if (held) say(std::to_string(held) + " results refused by Redis (" + refused + "); those messages stay pending");
     return Status::Ok();
   }
 
-  // One step of the loop. Not ok: kIoError (retried after a backoff) or fatal.
+  bool work_in_hand() const { return !unpublished.empty() || !next.empty() || scanning.valid(); }
+
+  void start_scan() {
+    scanning = std::async(std::launch::async, [this, batch = std::move(next)] {
+      return scan_batch(scanner, batch, {o.max_deliveries, o.consumer});  // the bytes go with `batch`
+    });
+    next.clear();
+  }
+
+  // One step of the loop: Redis is read and written while the previous batch is scanned. Not ok:
+  // kIoError (retried after a backoff) or fatal.
   Status step(const std::atomic<bool>& stop) {
     if (!conn) {
       if (Status st = connect(); !st.ok()) return st;
     }
     if (!unpublished.empty()) return publish();
-    if (stop.load()) return Status::Ok();
-    auto batch = fetch();
-    if (!batch.ok()) return batch.status();
-    backoff = milliseconds(100);  // Redis answered
-    if (batch->empty()) return Status::Ok();
-    auto outcomes = scan_batch(scanner, *batch, {o.max_deliveries, o.consumer});
-    batch->clear();  // the uploads' bytes go as soon as they are scanned
-    if (!outcomes.ok()) return Status(StatusCode::kInternal, outcomes.status().to_string());
-    ++stats.batches;
-    for (auto& m : *outcomes) unpublished.push_back({std::move(m), false});
-    return publish();
+    const bool busy = scanning.valid();
+    if (next.empty() && !stop.load()) {
+      auto batch = fetch(/*block=*/!busy);
+      if (!batch.ok()) return batch.status();
+      backoff = milliseconds(100);  // Redis answered
+      next = std::move(*batch);
+      if (!next.empty() && !first_received) first_received = Clock::now();
+    }
+    if (busy) {
+      auto outcomes = scanning.get();
+      if (!outcomes.ok()) return Status(StatusCode::kInternal, outcomes.status().to_string());
+      ++stats.batches;
+      for (auto& m : *outcomes) unpublished.push_back({std::move(m), false});
+    }
+    if (!next.empty()) start_scan();
+    return unpublished.empty() ? Status::Ok() : publish();
   }
 };
 
@@ -244,19 +272,30 @@ Status StreamConsumer::run(const std::atomic<bool>& stop) {
   Impl& s = *impl_;
   if (s.o.consumer.empty()) return Status(StatusCode::kInvalidArgument, "the consumer needs a name");
   if (s.o.batch < 1) return Status(StatusCode::kInvalidArgument, "the batch size must be at least 1");
-  int final_attempts = 5;  // after stop: tries left to hand in the batch in hand
-  while (!stop.load() || (!s.unpublished.empty() && final_attempts-- > 0)) {
+  int failures_after_stop = 0;  // after stop, Redis gets a few tries to take the work in hand
+  Status result;
+  while (!stop.load() || s.work_in_hand()) {
     Status st = s.step(stop);
     if (st.ok()) continue;
-    if (st.code() != StatusCode::kIoError) return st;
+    if (st.code() != StatusCode::kIoError) {
+      result = st;
+      break;
+    }
     s.drop(st);
-    if (!stop.load()) s.wait_backoff(stop);
-    else std::this_thread::sleep_for(milliseconds(200));
+    if (!stop.load()) {
+      s.wait_backoff(stop);
+    } else if (++failures_after_stop > 5) {
+      break;
+    } else {
+      std::this_thread::sleep_for(milliseconds(200));
+    }
   }
-  if (!s.unpublished.empty())
-    s.say(std::to_string(s.unpublished.size()) +
-          " results not handed in (Redis unreachable); their messages stay pending and will be delivered again");
-  return Status::Ok();
+  if (s.scanning.valid()) s.scanning.wait();  // no scan outlives the call
+  const size_t left = s.unpublished.size() + s.next.size();
+  if (left)
+    s.say(std::to_string(left) +
+          " messages in hand not answered (Redis unreachable); they stay pending and will be delivered again");
+  return result;
 }
 
 }  // namespace hashsieve::consumer

@@ -39,7 +39,9 @@ struct ConsumerOptions {
 
 struct ConsumerStats {
   uint64_t messages = 0, matched = 0, errors = 0, dead_lettered = 0, claimed = 0;
-  uint64_t batches = 0, reconnects = 0, redelivered_results = 0;
+  uint64_t batches = 0, reconnects = 0;
+  // From the first message received to the last one acknowledged (the throughput's time base).
+  double busy_seconds = 0;
 };
 
 // Lines about counts, ids and connection state (never message content).

@@ -44,6 +44,12 @@ void log_line(const std::string& line) {
   std::fprintf(stderr, "%s hashsieve consume: %s\n", when, line.c_str());
 }
 
+std::string fixed(double v, int digits) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%.*f", digits, v);
+  return b;
+}
+
 int run(Options& o) {
   auto endpoint = consumer::parse_redis_url(o.redis);
   if (!endpoint.ok()) return fail(endpoint.status().message());
@@ -68,7 +74,9 @@ int run(Options& o) {
   const Status st = consumer.run(g_stop);
   const auto s = consumer.stats();
   if (!o.quiet)
-    log_line("stopping: " + std::to_string(s.messages) + " messages answered (" + std::to_string(s.matched) +
+    log_line("stopping: " + std::to_string(s.messages) + " messages answered in " + fixed(s.busy_seconds, 2) + " s (" +
+             fixed(s.busy_seconds > 0 ? double(s.messages) / s.busy_seconds : 0, 1) + " messages/s; " +
+             std::to_string(s.matched) +
              " matched, " + std::to_string(s.errors) + " errors, " + std::to_string(s.dead_lettered) +
              " dead-lettered), " + std::to_string(s.claimed) + " claimed, " + std::to_string(s.batches) + " batches");
   if (!st.ok()) return fail(st.to_string());
@@ -125,7 +133,7 @@ void add_consume_command(CLI::App& root, Commands& commands) {
       ->check(CLI::Range(0.05, 3600.0))
       ->type_name("SECONDS");
   app->add_option("--threads", o->scan.threads, "scanning threads (default: all cores)")->type_name("N");
-  app->add_flag("--quiet", o->quiet, "no log lines on stderr");
+  app->add_flag("-q,--quiet", o->quiet, "no log lines on stderr");
   commands.push_back({app, [o] { return run(*o); }});
 }
 
