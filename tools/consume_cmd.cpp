@@ -4,15 +4,13 @@
 #include <ctime>
 #include <string>
 
-#include "consumer/list_refresher.h"
 #include "consumer/redis_url.h"
 #include "consumer/stream_consumer.h"
-#include "hashsieve/hash_store.h"
-#include "hashsieve/scanner.h"
+#include "hashsieve/live_scanner.h"
 #include "tools/commands.h"
 #include "tools/db_options.h"
 #include "tools/exit_codes.h"
-#include "tools/image_job_options.h"
+#include "tools/store_open.h"
 
 namespace hashsieve::cli {
 namespace {
@@ -56,13 +54,14 @@ int run(Options& o) {
   o.consume.redis = *endpoint;
   o.consume.claim_after = std::chrono::milliseconds(static_cast<long long>(o.claim_after_s * 1000));
 
-  auto store = open_store(o.db, "consume", false, true);
-  if (!store) return kExitError;
-  auto scanner = Scanner::Create(*store, o.scan);
-  if (!scanner.ok()) return fail(scanner.status().to_string());
   // Lists changed by another process (`hashsieve list import`) are used from the next batch on.
-  consumer::ListRefresher refresher(*store, **scanner, std::chrono::milliseconds(static_cast<long long>(o.reload_s * 1000)),
-                                    o.quiet ? consumer::ConsumerLog() : consumer::ConsumerLog(log_line));
+  LiveScannerOptions lo;
+  lo.db = o.db.path;
+  lo.store.key_file = store_key_file(o.db.key_file);
+  lo.scan = o.scan;
+  lo.poll_interval = std::chrono::milliseconds(static_cast<long long>(o.reload_s * 1000));
+  auto live = LiveScanner::Open(lo);
+  if (!live.ok()) return fail("cannot open database " + o.db.path + ": " + live.status().to_string());
 
   struct sigaction sa {};
   sa.sa_handler = on_stop_signal;
@@ -70,15 +69,18 @@ int run(Options& o) {
   sigaction(SIGTERM, &sa, nullptr);
   sigaction(SIGINT, &sa, nullptr);
 
-  consumer::StreamConsumer consumer(o.consume, **scanner, o.quiet ? consumer::ConsumerLog() : consumer::ConsumerLog(log_line));
+  consumer::StreamConsumer consumer(o.consume, (*live)->scanner(), o.quiet ? consumer::ConsumerLog() : consumer::ConsumerLog(log_line));
   const Status st = consumer.run(g_stop);
   const auto s = consumer.stats();
+  const LiveStatus ls = (*live)->status();
   if (!o.quiet)
     log_line("stopping: " + std::to_string(s.messages) + " messages answered in " + fixed(s.busy_seconds, 2) + " s (" +
              fixed(s.busy_seconds > 0 ? double(s.messages) / s.busy_seconds : 0, 1) + " messages/s; " +
              std::to_string(s.matched) +
              " matched, " + std::to_string(s.errors) + " errors, " + std::to_string(s.dead_lettered) +
-             " dead-lettered), " + std::to_string(s.claimed) + " claimed, " + std::to_string(s.batches) + " batches");
+             " dead-lettered), " + std::to_string(s.claimed) + " claimed, " + std::to_string(s.batches) +
+             " batches; list reloads: " + std::to_string(ls.reloads) + " (" + std::to_string(ls.reload_failures) +
+             " failed" + (ls.last_error.empty() ? std::string() : ", last: " + ls.last_error) + ")");
   if (!st.ok()) return fail(st.to_string());
   return kExitDone;
 }
