@@ -28,6 +28,19 @@ struct Options {
   bool quiet = false;
 };
 
+// A number of seconds in [lo, hi] (CLI::Range would repeat its bounds in the help's type column).
+CLI::Validator seconds_in(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        double v = 0;
+        if (!CLI::detail::lexical_cast(text, v) || !(v >= lo && v <= hi))
+          return "takes seconds from " + CLI::detail::to_string(lo) + " to " + CLI::detail::to_string(hi) + ", not '" +
+                 text + "'";
+        return "";
+      },
+      "");
+}
+
 int fail(const std::string& message) {
   std::fprintf(stderr, "hashsieve consume: %s\n", message.c_str());
   return kExitError;
@@ -124,7 +137,7 @@ void add_consume_command(CLI::App& root, Commands& commands) {
       ->type_name("N");
   app->add_option("--claim-after", o->claim_after_s,
                   "claim messages pending this long on another consumer (default 60)")
-      ->check(CLI::Range(0.001, 86400.0))
+      ->check(seconds_in(0.001, 86400))
       ->type_name("SECONDS");
   app->add_option("--max-deliveries", o->consume.max_deliveries,
                   "dead-letter a message delivered more often than this (default 5)")
@@ -132,7 +145,7 @@ void add_consume_command(CLI::App& root, Commands& commands) {
       ->type_name("N");
   app->add_option("--reload-interval", o->reload_s,
                   "how often to look for changed lists, reloading them when they changed (default 2)")
-      ->check(CLI::Range(0.05, 3600.0))
+      ->check(seconds_in(0.05, 3600))
       ->type_name("SECONDS");
   app->add_option("--threads", o->scan.threads, "scanning threads (default: all cores)")->type_name("N");
   app->add_flag("-q,--quiet", o->quiet, "no log lines on stderr");
