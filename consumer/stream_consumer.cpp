@@ -3,6 +3,7 @@
 #include <hiredis.h>
 
 #include <algorithm>
+#include <deque>
 #include <future>
 #include <optional>
 #include <thread>
@@ -46,8 +47,11 @@ struct StreamConsumer::Impl {
   std::unique_ptr<RedisConnection> conn;
   std::vector<Pending> unpublished;  // scanned, not yet acknowledged
   std::vector<StreamMessage> next;   // delivered, waiting for the scan in progress to finish
-  // The batch being scanned, on its own thread, while this one talks to Redis.
-  std::future<Result<std::vector<MessageOutcome>>> scanning;
+  // Batches being scanned, oldest first, each on its own thread, while this one talks to Redis. Two
+  // at a time: the next batch starts while the previous one drains (its slowest images), so the
+  // scanning threads never wait at a batch boundary.
+  std::deque<std::future<Result<std::vector<MessageOutcome>>>> scanning;
+  static constexpr size_t kScansInFlight = 2;
   std::string own_pending_cursor;    // non-empty: re-reading this consumer's own pending entries
   std::string claim_cursor = "0-0";
   Clock::time_point next_claim{};
@@ -227,12 +231,12 @@ struct StreamConsumer::Impl {
     return Status::Ok();
   }
 
-  bool work_in_hand() const { return !unpublished.empty() || !next.empty() || scanning.valid(); }
+  bool work_in_hand() const { return !unpublished.empty() || !next.empty() || !scanning.empty(); }
 
   void start_scan() {
-    scanning = std::async(std::launch::async, [this, batch = std::move(next)] {
+    scanning.push_back(std::async(std::launch::async, [this, batch = std::move(next)] {
       return scan_batch(scanner, batch, {o.max_deliveries, o.consumer});  // the bytes go with `batch`
-    });
+    }));
     next.clear();
   }
 
@@ -243,21 +247,24 @@ struct StreamConsumer::Impl {
       if (Status st = connect(); !st.ok()) return st;
     }
     if (!unpublished.empty()) return publish();
-    const bool busy = scanning.valid();
+    bool fetched = false;
     if (next.empty() && !stop.load()) {
-      auto batch = fetch(/*block=*/!busy);
+      auto batch = fetch(/*block=*/scanning.empty());
       if (!batch.ok()) return batch.status();
       backoff = milliseconds(100);  // Redis answered
       next = std::move(*batch);
-      if (!next.empty() && !first_received) first_received = Clock::now();
+      fetched = !next.empty();
+      if (fetched && !first_received) first_received = Clock::now();
     }
-    if (busy) {
-      auto outcomes = scanning.get();
+    if (!next.empty() && scanning.size() < kScansInFlight) start_scan();
+    // The oldest scan is waited for when no other can start, or when there is nothing new to start.
+    if (!scanning.empty() && (scanning.size() == kScansInFlight || !fetched)) {
+      auto outcomes = scanning.front().get();
+      scanning.pop_front();
       if (!outcomes.ok()) return Status(StatusCode::kInternal, outcomes.status().to_string());
       ++stats.batches;
       for (auto& m : *outcomes) unpublished.push_back({std::move(m), false});
     }
-    if (!next.empty()) start_scan();
     return unpublished.empty() ? Status::Ok() : publish();
   }
 };
@@ -290,7 +297,7 @@ Status StreamConsumer::run(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(milliseconds(200));
     }
   }
-  if (s.scanning.valid()) s.scanning.wait();  // no scan outlives the call
+  for (auto& f : s.scanning) f.wait();  // no scan outlives the call
   const size_t left = s.unpublished.size() + s.next.size();
   if (left)
     s.say(std::to_string(left) +
