@@ -12,6 +12,7 @@ packages=(
   strace
   nlohmann-json3-dev libexpat1-dev  # list readers: JSON (SAX) and XML as streams
   pybind11-dev python3-dev python3-numpy python3-pytest  # the Python module and its tests
+  libhiredis-dev redis-server  # hashsieve consume (Redis Streams) and its tests' own Redis servers
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it
 )
 packages+=("$@")

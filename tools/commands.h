@@ -15,5 +15,6 @@ void add_db_command(CLI::App& root, Commands& commands);     // checkpoint/check
 void add_match_command(CLI::App& root, Commands& commands);  // match hashes against the stored lists
 void add_bench_command(CLI::App& root, Commands& commands);  // measure detection throughput
 void add_serve_command(CLI::App& root, Commands& commands);  // the HTTP match service (server/)
+void add_consume_command(CLI::App& root, Commands& commands);  // scan uploads queued on a Redis stream
 
 }  // namespace hashsieve::cli

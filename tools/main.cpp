@@ -53,6 +53,7 @@ int run(int argc, char** argv) {
   add_match_command(root, commands);
   add_bench_command(root, commands);
   add_serve_command(root, commands);
+  add_consume_command(root, commands);
 
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && args[0] == "help") {  // `hashsieve help [COMMAND...]`

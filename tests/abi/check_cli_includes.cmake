@@ -1,16 +1,16 @@
-# Fails when a source of the command line or of the HTTP service (SERVER_DIR, optional) includes an
-# internal header (engine/, index/, hashers/, common/): both are built like any client of the
-# installed library.
+# Fails when a source of the command line (or of a front end it links: MORE_DIRS, a ;-list of
+# folders) includes an internal header (engine/, index/, hashers/, common/): they are built like
+# any client of the installed library.
 cmake_minimum_required(VERSION 3.20)
 file(GLOB_RECURSE sources ${TOOLS_DIR}/*.cpp ${TOOLS_DIR}/*.h)
-if(SERVER_DIR)
-  file(GLOB_RECURSE server_sources ${SERVER_DIR}/*.cpp ${SERVER_DIR}/*.h)
-  list(LENGTH server_sources n_server)
-  if(n_server LESS 5)
-    message(FATAL_ERROR "found only ${n_server} sources under ${SERVER_DIR}")
+foreach(dir IN LISTS MORE_DIRS)
+  file(GLOB_RECURSE more ${dir}/*.cpp ${dir}/*.h)
+  list(LENGTH more m)
+  if(m EQUAL 0)
+    message(FATAL_ERROR "found no sources under ${dir}")
   endif()
-  list(APPEND sources ${server_sources})
-endif()
+  list(APPEND sources ${more})
+endforeach()
 set(bad "")
 foreach(src IN LISTS sources)
   file(STRINGS ${src} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"(engine|index|hashers|common)/")
