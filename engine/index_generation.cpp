@@ -1,6 +1,7 @@
 #include "engine/index_generation.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <tuple>
 
@@ -17,10 +18,14 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
                                                                 uint64_t number) {
   IndexOptions io;
   io.simd = options.simd;  // --simd reaches the Hamming kernels too
+  const uint64_t store_version = snapshot.store_version;
   auto index = HashIndex::Build(std::move(snapshot), io);
   if (!index.ok()) return index.status();
   auto gen = std::make_shared<IndexGeneration>();
   gen->number = number;
+  gen->store_version = store_version;
+  gen->built_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
   gen->index = std::move(*index);
   for (const SnapshotList& l : gen->index->lists()) {
     int r = options.radius >= 0 ? options.radius : l.default_radius;

@@ -15,6 +15,8 @@ namespace hashsieve {
 
 struct IndexGeneration {
   uint64_t number = 0;
+  uint64_t store_version = 0;  // the snapshot's EntrySnapshot::store_version
+  int64_t built_at_ms = 0;     // wall clock, for services that report the index's age
   std::unique_ptr<HashIndex> index;
   std::vector<int> list_radius;  // indexed like index->lists()
 };

@@ -268,6 +268,8 @@ GenerationInfo Scanner::generation() const {
   const auto gen = impl_->load_current();
   GenerationInfo info;
   info.number = gen->number;
+  info.store_version = gen->store_version;
+  info.built_at_ms = gen->built_at_ms;
   info.entries = gen->index->size();
   info.index_kind = gen->index->kind();
   try {

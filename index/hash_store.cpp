@@ -83,6 +83,13 @@ Status RocksHashStore::refresh() {
   return guard_status([&]() -> Status { return db_->catch_up(); });
 }
 
+Result<uint64_t> RocksHashStore::data_version() const {
+  return guard_status([&]() -> Result<uint64_t> {
+    ReadView view(*db_);
+    return view.sequence(*db_);
+  });
+}
+
 }  // namespace store
 
 Result<std::unique_ptr<HashStore>> HashStore::Open(const std::string& path, const StoreOptions& options) {

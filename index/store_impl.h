@@ -41,6 +41,10 @@ class ReadView {
     if (inst.writer()) snap_.emplace(inst.db());
   }
   const rocksdb::Snapshot* get() { return snap_ ? snap_->snapshot() : nullptr; }
+  // The last sequence number this view includes: the writer's snapshot, or all a reader has applied.
+  uint64_t sequence(const RocksInstance& inst) {
+    return snap_ ? snap_->snapshot()->GetSequenceNumber() : inst.db()->GetLatestSequenceNumber();
+  }
 
  private:
   std::shared_lock<std::shared_mutex> lock_;
@@ -61,6 +65,7 @@ class RocksHashStore final : public HashStore {
   Status for_each_entry(const std::string& list, const std::function<bool(const ListEntry&)>& fn) const override;
   Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& lists) const override;
   Status refresh() override;
+  Result<uint64_t> data_version() const override;
   Status append_audit(const std::vector<AuditRecord>& records) override;
   Status for_each_audit(const std::function<bool(int64_t, const std::string&)>& fn) const override;
   Result<std::string> get_audit(const std::string& batch, const std::string& key) const override;

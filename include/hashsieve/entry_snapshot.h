@@ -68,6 +68,7 @@ struct HASHSIEVE_API EntrySnapshot {
   std::vector<Hash256> hashes;
   EntryIdTable entry_ids;
   EntryTextTable metadata;  // each entry's metadata (JSON text) as stored; may be shorter than hashes
+  uint64_t store_version = 0;  // the store's data_version() this was read at; 0 when not read from a store
 
   size_t size() const noexcept { return hashes.size(); }
   // Appends an entry to the last list in `lists` (whose count it bumps).

@@ -122,6 +122,12 @@ class HASHSIEVE_API HashStore {
   // A writer always sees its own writes: nothing to do.
   virtual Status refresh() = 0;
 
+  // A number that moves forward whenever the lists' content changes (list admin, imports,
+  // withdrawals, purges; the audit log does not count). It may also move without a visible
+  // change. A reader sees it move only after refresh(). Long-running services compare it with
+  // GenerationInfo::store_version to know when a reload is due.
+  virtual Result<uint64_t> data_version() const = 0;
+
   // The append-only audit log of match decisions (for the data-protection records platforms
   // keep). The records are stored in one synced write under their append time, skipping those
   // whose (batch, key) is already stored; there is no call to change or delete a record. Works

@@ -95,6 +95,8 @@ struct ScanResult {
 
 struct GenerationInfo {
   uint64_t number = 0;
+  uint64_t store_version = 0;  // HashStore::data_version() of the snapshot it was built from (0: not from a store)
+  int64_t built_at_ms = 0;     // when it was built (milliseconds since the Unix epoch)
   size_t entries = 0;
   IndexKind index_kind = IndexKind::kFlat;  // the structure the index chose for its size
   std::vector<std::pair<std::string, uint64_t>> lists;  // name, active entries
