@@ -121,9 +121,17 @@ void bind_batch(pb::module_& m) {
       "Scans (path, code, reason) items as `hashsieve scan` does; returns (report bytes, done, matched, "
       "low_quality, failed). Items with a code are reported as errors, never opened.");
 
-  m.def("_data_version", [](const PyStore& s) { return uint64_t{0} /*TEMP s.store->data_version()*/; },
+  m.def("_data_version",
+        [](const PyStore& s) {
+          Result<uint64_t> v = Status(StatusCode::kInternal, "not run");
+          {
+            pb::gil_scoped_release release;
+            v = s.store->data_version();
+          }
+          return take(std::move(v));
+        },
         "The store's data version: it moves whenever list content changes.");
-  m.def("_store_version", [](const PyScanner& s) { return uint64_t{0} /*TEMP s.scanner->generation().store_version*/; },
+  m.def("_store_version", [](const PyScanner& s) { return s.scanner->generation().store_version; },
         "The data version the scanner's current generation was built from.");
 
   m.def(
