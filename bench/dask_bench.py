@@ -121,14 +121,16 @@ def main():
         info = work / "scheduler.json"
         dask = [sys.executable, "-m", "dask"]
         procs.append(subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", str(free_port()),
-                                              "--no-dashboard", "--scheduler-file", str(info)],
+                                              "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+                                              "--scheduler-file", str(info)],
                                       stdout=log, stderr=log))
         while not (info.exists() and info.stat().st_size):
             time.sleep(0.1)
         address = json.loads(info.read_text())["address"]
         for w in range(args.threads):
             procs.append(subprocess.Popen(dask + ["worker", address, "--nthreads", "1", "--no-nanny",
-                                                  "--no-dashboard", "--host", "127.0.0.1",
+                                                  "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+                                                  "--host", "127.0.0.1",
                                                   "--local-directory", str(work / f"w{w}")],
                                           stdout=log, stderr=log))
         client = distributed.Client(address, timeout=30)

@@ -441,10 +441,6 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             client.wait_for_workers(1, timeout=a.connect_timeout)
         except (OSError, TimeoutError):
             return _fail(f"the Dask scheduler at {a.scheduler} has no worker after {a.connect_timeout:g} s")
-        dashboard = client.scheduler_info().get("services", {}).get("dashboard")
-        if dashboard and not a.quiet:  # Dask binds it to every interface unless told otherwise
-            print(f"hashsieve.dask: note: the scheduler serves a dashboard (port {dashboard}); start it with "
-                  "--no-dashboard or --dashboard-address 127.0.0.1:PORT unless that port is private", file=sys.stderr)
         try:
             s = scan(client, a.paths, db=a.db, snapshot=a.snapshot, checkpoint_dir=a.checkpoint,
                      files_from=a.files_from, nul=a.null, report=a.report, state=a.state,
