@@ -13,6 +13,7 @@ packages=(
   nlohmann-json3-dev libexpat1-dev  # list readers: JSON (SAX) and XML as streams
   pybind11-dev python3-dev python3-numpy python3-pytest  # the Python module and its tests
   libhiredis-dev redis-server  # hashsieve consume (Redis Streams) and its tests' own Redis servers
+  python3-distributed  # hashsieve.dask (batch scans on a Dask cluster) and its tests
   libfaiss-dev  # optional at build time: only bench/index_bench's peer comparison uses it
 )
 packages+=("$@")

@@ -87,11 +87,20 @@ int run(ScanCommandOptions& o) {
                  gen.lists.size());
 
   InputPaths inputs(o.job.paths, o.job.files_from, o.job.nul);
+  uint64_t seen = 0;  // items in the inputs, every shard's
+  // The queue is this shard's items: the state file's digest and counts cover them alone.
+  auto next_input = [&](InputItem& item) {
+    while (inputs.next(item)) {
+      ++seen;
+      if (in_shard(o.shard, item.path)) return true;
+    }
+    return false;
+  };
   QueueDigest digest;
   if (resuming) {  // the items the state covers must be this queue's first ones
     for (uint64_t i = 0; i < state.done; ++i) {
       InputItem item;
-      if (!inputs.next(item))
+      if (!next_input(item))
         return fail("the state file " + o.state_file + " records " + std::to_string(state.done) +
                     " items done, but these inputs hold only " + std::to_string(i) +
                     ": it belongs to another, longer queue; refusing to resume");
@@ -144,7 +153,7 @@ int run(ScanCommandOptions& o) {
   auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
   auto next = [&](FileInput& in) {
     InputItem item;
-    if (stop.load(std::memory_order_relaxed) || !inputs.next(item)) return false;
+    if (stop.load(std::memory_order_relaxed) || !next_input(item)) return false;
     in.path = std::move(item.path);
     in.error = std::move(item.error);
     return true;
@@ -202,6 +211,12 @@ int run(ScanCommandOptions& o) {
     std::string msg = "not everything asked for was checked: " + unchecked.front();
     if (unchecked.size() > 1) msg += " (and " + std::to_string(unchecked.size() - 1) + " more)";
     return fail(msg);
+  }
+  if (c.done == 0 && o.shard.count > 1 && seen > 0) {  // the other shards hold every item: nothing here to match
+    if (!o.job.quiet)
+      std::fprintf(stderr, "shard %llu/%llu holds none of the %llu items\n", (unsigned long long)o.shard.index,
+                   (unsigned long long)o.shard.count, (unsigned long long)seen);
+    return kExitNothingMatched;
   }
   if (c.done == 0) return fail("no input found: the paths and lists given hold no files; nothing was checked");
   if (c.failed == c.done)

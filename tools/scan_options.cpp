@@ -56,6 +56,15 @@ void declare_scan_options(CLI::App& app, ScanCommandOptions& o) {
   app.add_option("--batch", o.batch_id, "batch id for the audit log (default: start time and process id)")
       ->check(CLI::Validator([](std::string& v) { return v.empty() ? std::string("needs an id") : std::string(); }, ""))
       ->type_name("ID");
+  app.add_option_function<std::string>(
+         "--shard",
+         [&o](const std::string& v) {
+           std::string why;
+           if (!parse_shard(v, o.shard, why)) throw CLI::ValidationError("--shard", why);
+         },
+         "scan only the items whose shard is I of N (0-based): FNV-1a-64 of the path's bytes mod N; N runs over the "
+         "same inputs, one per I, together report every item exactly once")
+      ->type_name("I/N");
   app.add_flag("--strict", o.strict, "items that cannot be scanned make the exit status 2");
 }
 

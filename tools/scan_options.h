@@ -8,6 +8,7 @@
 #include "tools/command_line.h"
 #include "tools/db_options.h"
 #include "tools/image_job_options.h"
+#include "tools/scan_shard.h"
 
 namespace hashsieve::cli {
 
@@ -19,6 +20,7 @@ struct ScanCommandOptions {
   bool strict = false, audit = false;
   ScanOptions scan;
   ReportOptions report;
+  Shard shard;  // --shard I/N: this run takes only its shard of the items
 };
 
 void declare_scan_options(CLI::App& app, ScanCommandOptions& o);

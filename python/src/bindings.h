@@ -12,5 +12,6 @@ void bind_store(pb::module_& m);
 void bind_index(pb::module_& m);
 void bind_scanner(pb::module_& m);
 void bind_bench(pb::module_& m);
+void bind_batch(pb::module_& m);
 
 }  // namespace hashsieve::py

@@ -12,4 +12,5 @@ PYBIND11_MODULE(_native, m) {
   hashsieve::py::bind_index(m);
   hashsieve::py::bind_scanner(m);
   hashsieve::py::bind_bench(m);
+  hashsieve::py::bind_batch(m);
 }
