@@ -110,8 +110,9 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   // Before the body is read: shed when saturated, then authenticate, so neither a flood nor a
   // client without a token makes the service read a large body.
   s.http.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
+    // A request on this thread that was never logged (its client vanished mid-body) is over.
+    if (!t_clock.counted) s.in_flight.fetch_add(1);
     t_clock = RequestClock{std::chrono::steady_clock::now(), true};
-    s.in_flight.fetch_add(1);
     if (WorkerPool::shedding()) {
       s.metrics.add_shed();
       res.set_header("Retry-After", "1");
