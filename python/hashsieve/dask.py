@@ -104,10 +104,10 @@ def _worker_scanner(snapshot: Snapshot, options: Tuple) -> Scanner:
         return scanner
 
 
-def _scan_task(snapshot: Snapshot, options: Tuple, emit_hashes: bool, csv: bool, items: list) -> dict:
+def _scan_task(snapshot: Snapshot, options: Tuple, emit_hashes: bool, csv: bool, items: list, base: bytes) -> dict:
     scanner = _worker_scanner(snapshot, options)
     text, done, matched, low, failed = _native._scan_report(scanner, items, emit_hashes=emit_hashes, csv=csv,
-                                                            threads=1)
+                                                            threads=1, base=base)
     return {"snapshot": Snapshot(snapshot.path, _native._store_version(scanner)).id, "text": text,
             "done": done, "matched": matched, "low_quality": low, "failed": failed,
             "pid": os.getpid(), "opens": _opens}
@@ -304,6 +304,7 @@ def _run(client, snap, options, inputs, files_from, nul, report, state_path, emi
             summary.add(r)
         st.open()
     run_id = uuid.uuid4().hex[:12]
+    base = os.fsencode(os.getcwd())  # relative inputs: workers open them under this directory
     walk = _native._InputWalk([os.fsencode(p) for p in inputs],
                               os.fsencode(files_from) if files_from is not None else None, nul)
     if tasks_in_flight is None:
@@ -326,7 +327,7 @@ def _run(client, snap, options, inputs, files_from, nul, report, state_path, emi
                                         "differs): it belongs to another queue; refusing to resume")
                     summary.tasks_skipped += 1
                     continue
-                fut = client.submit(_scan_task, snap, options, emit_hashes, csv, items,
+                fut = client.submit(_scan_task, snap, options, emit_hashes, csv, items, base,
                                     key=f"hashsieve-scan-{run_id}-{i}", pure=False)
                 futures[fut.key] = (fut, i, digest, len(items))
                 pending.add(fut)

@@ -74,37 +74,36 @@ void bind_batch(pb::module_& m) {
 
   m.def(
       "_scan_report",
-      [](const PyScanner& s, const std::vector<RawItem>& items, bool emit_hashes, bool csv, int threads) {
+      [](const PyScanner& s, const std::vector<RawItem>& items, bool emit_hashes, bool csv, int threads,
+         const std::string& base) {
         const ReportOptions ro = report_options(csv, emit_hashes);
         std::string text;
         Counts c;
         Status failed;
         {
           pb::gil_scoped_release release;
-          size_t next = 0;
+          size_t next = 0, reported = 0;
           ScanCall call;
           call.threads = threads;
           failed = s.scanner->scan_files(
               [&](FileInput& in) {
                 if (next == items.size() || !failed.ok()) return false;
                 const auto& [path, code, why] = items[next++];
-                in.path = path;
+                // A relative path is opened under the driver's directory and reported as given.
+                in.path = (!base.empty() && !path.empty() && path[0] != '/') ? base + "/" + path : path;
                 in.error = code ? Status(static_cast<StatusCode>(code), why) : Status();
                 return true;
               },
-              [&](const ScanResult& r) {
+              [&](const ScanResult& scanned) {
+                ScanResult r = scanned;  // results come in input order
+                r.path = std::get<0>(items[reported++]);
                 ++c.done;
                 if (r.outcome == ScanOutcome::kMatch) ++c.matched;
                 if (r.outcome == ScanOutcome::kLowQuality) ++c.low_quality;
                 if (r.outcome == ScanOutcome::kError) ++c.failed;
                 Result<std::string> lines = Status(StatusCode::kInternal, "not run");
-                if (cli::path_prints_as_is(r.path)) {
-                  lines = format_scan_result(r, ro);
-                } else {
-                  ScanResult escaped = r;
-                  escaped.path = cli::escape_path(r.path);
-                  lines = format_scan_result(escaped, ro);
-                }
+                if (!cli::path_prints_as_is(r.path)) r.path = cli::escape_path(r.path);
+                lines = format_scan_result(r, ro);
                 if (!lines.ok()) failed = lines.status();
                 else text += *lines;
               },
@@ -117,9 +116,10 @@ void bind_batch(pb::module_& m) {
         return pb::make_tuple(pb::bytes(text), c.done, c.matched, c.low_quality, c.failed);
       },
       pb::arg("scanner"), pb::arg("items"), pb::kw_only(), pb::arg("emit_hashes") = false, pb::arg("csv") = false,
-      pb::arg("threads") = 1,
+      pb::arg("threads") = 1, pb::arg("base") = "",
       "Scans (path, code, reason) items as `hashsieve scan` does; returns (report bytes, done, matched, "
-      "low_quality, failed). Items with a code are reported as errors, never opened.");
+      "low_quality, failed). Items with a code are reported as errors, never opened; relative paths are "
+      "opened under `base` (the driver's directory) and reported as given.");
 
   m.def("_data_version",
         [](const PyStore& s) {

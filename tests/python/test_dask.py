@@ -201,6 +201,18 @@ def test_library_form_and_files_from(corpus, cluster, two_workers, tmp_path):
     assert s.exit_status == local.returncode == 2 and "missing.jpg" in s.message
 
 
+def test_relative_paths_are_opened_from_the_drivers_directory(corpus, cluster, two_workers):
+    db, uploads, _ = corpus
+    rel = ["batch03", "batch00/zz-corrupt.jpg"]
+    local = subprocess.run([CLI, "scan", "-q", "--emit-hashes", "--db", str(db), *rel], capture_output=True,
+                           cwd=uploads)
+    d = run_driver(cluster, db, "--task-items", "10", *rel, cwd=uploads)  # the workers run elsewhere
+    out, err = d.communicate(timeout=300)
+    assert d.returncode == local.returncode == 0, err
+    assert lines(out) == lines(local.stdout)
+    assert all(json.loads(line)["path"].startswith("batch0") for line in lines(out))
+
+
 def test_worker_killed_mid_run_loses_nothing(corpus, cluster, two_workers, tmp_path):
     db, uploads, _ = corpus
     want = lines(local_report(db, uploads))
