@@ -57,6 +57,13 @@ pb::list match_lists(std::vector<ScanResult> results, size_t expected) {
   if (results.size() != expected) check(Status(StatusCode::kInternal, "out of memory for the match results"));
   for (const ScanResult& r : results)
     if (r.outcome == ScanOutcome::kError) check(r.status);
+  // One list per hash: without a pause the collector would walk the young lists every few hundred.
+  struct GcPause {
+    int was_enabled = PyGC_Disable();
+    ~GcPause() {
+      if (was_enabled) PyGC_Enable();
+    }
+  } pause;
   pb::list out(results.size());
   for (size_t i = 0; i < results.size(); ++i) {
     std::vector<ScanMatch>& found = results[i].matches;
