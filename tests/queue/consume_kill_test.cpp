@@ -43,7 +43,11 @@ TEST(ConsumeKill, TenThousandMessagesSurviveRepeatedSigkill) {
     // Round 3 restarts under a new name: the old name's pending messages wait for a claim.
     const std::string name = round >= 3 ? "victim-renamed" : "victim";
     const pid_t victim = spawn_cli(consume_args(redis, uploads.db, name, common), "/dev/null", tmp / "victim.err");
-    std::this_thread::sleep_for(std::chrono::milliseconds(300 + rng() % 500));
+    // Killed while it holds messages (whatever the machine's speed), at a random moment after.
+    (void)wait_until([&] { return q.holds_pending("uploads", "hashsieve", name) ||
+                                  q.integer({"XLEN", "uploads:results"}) >= long(kMessages); },
+                     std::chrono::seconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 150));
     if (q.integer({"XLEN", "uploads:results"}) >= long(kMessages)) {
       ::kill(victim, SIGKILL);
       wait_cli(victim);

@@ -135,6 +135,11 @@ class QueueClient {
     if (r->type != REDIS_REPLY_ARRAY || r->elements < 1) return -1;
     return r->element[0]->integer;
   }
+  // Whether `consumer` holds at least one delivered, unacknowledged entry.
+  bool holds_pending(const std::string& stream, const std::string& group, const std::string& consumer) {
+    auto r = run({"XPENDING", stream, group, "-", "+", "1", consumer});
+    return r->type == REDIS_REPLY_ARRAY && r->elements > 0;
+  }
 
  private:
   std::unique_ptr<consumer::RedisConnection> conn_;
