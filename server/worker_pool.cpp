@@ -10,7 +10,7 @@ constexpr size_t kShedQueueLimit = 64;
 
 bool WorkerPool::shedding() { return t_shedding; }
 
-WorkerPool::WorkerPool(size_t threads, size_t queue_limit) : queue_limit_(queue_limit) {
+WorkerPool::WorkerPool(size_t threads, size_t queue_limit) : capacity_(threads + queue_limit) {
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(false); });
   threads_.emplace_back([this] { work(true); });
 }
@@ -19,7 +19,9 @@ WorkerPool::~WorkerPool() { shutdown(); }
 
 void WorkerPool::enqueue(std::function<void()> fn) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (jobs_.size() < queue_limit_) {
+  // Busy workers count with the queued connections, so whether a connection is shed does not
+  // depend on how soon a woken worker took the previous one off the queue.
+  if (jobs_.size() + busy_ < capacity_) {
     jobs_.push_back(std::move(fn));
   } else if (shed_jobs_.size() < kShedQueueLimit) {
     shed_jobs_.push_back(std::move(fn));
@@ -56,8 +58,13 @@ void WorkerPool::work(bool shed) {
       if (mine.empty()) return;  // stopping and drained
       job = std::move(mine.front());
       mine.pop_front();
+      if (!shed) ++busy_;
     }
     job();
+    if (!shed) {
+      std::lock_guard<std::mutex> lock(mu_);
+      --busy_;
+    }
   }
 }
 

@@ -32,7 +32,8 @@ class WorkerPool : public httplib::TaskQueue {
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_, shed_jobs_;
-  size_t queue_limit_;
+  size_t capacity_;   // workers + queue slots
+  size_t busy_ = 0;   // connections the workers are handling
   bool stop_ = false;
   std::vector<std::thread> threads_;
 };
