@@ -27,6 +27,14 @@ inline std::string slurp(const std::filesystem::path& p) {
   return ss.str();
 }
 
+// The lines of `s`, without their newlines.
+inline std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
 // `args` is appended to the binary's path as shell text; `stdin_text`, when given, is fed in.
 inline CliRun run_cli(const std::string& args, const std::string& stdin_text = "") {
   static int counter = 0;

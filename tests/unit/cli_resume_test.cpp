@@ -18,14 +18,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::run_cli;
+using testing::lines_of;
 using testing::slurp;
-
-std::vector<std::string> lines_of(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
 // The value of `key` in a state file, or -1.
 long long state_field(const fs::path& state, const std::string& key) {

@@ -14,14 +14,8 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::run_cli;
+using testing::lines_of;
 using testing::slurp;
-
-std::vector<std::string> lines_of(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
 
 class CliShard : public ::testing::Test {
  protected:

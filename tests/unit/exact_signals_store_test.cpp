@@ -7,6 +7,7 @@
 #include "hashsieve/hash_store.h"
 #include "index/store_codec.h"
 #include "index_test_util.h"
+#include "store_test_util.h"
 #include "temp_dir.h"
 
 namespace hashsieve {
@@ -116,42 +117,6 @@ TEST(ExactSignalsStore, DigestOnlyEntriesImportExportAndWithdraw) {
   EXPECT_EQ(store->import_batch("v", {none}).status().code(), StatusCode::kInvalidArgument);
 }
 
-void set_schema(const std::string& path, const std::string& version) {
-  rocksdb::DBOptions o;
-  std::vector<std::string> names;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(o, path, descs, &handles, &db).ok());
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == "meta") {
-      ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], "schema_version", version).ok());
-    }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
-}
-
-std::string schema_of(const std::string& path) {
-  rocksdb::DBOptions o;
-  std::vector<std::string> names;
-  EXPECT_TRUE(rocksdb::DB::ListColumnFamilies(o, path, &names).ok());
-  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  EXPECT_TRUE(rocksdb::DB::OpenForReadOnly(o, path, descs, &handles, &db).ok());
-  std::string v;
-  for (size_t i = 0; i < names.size(); ++i)
-    if (names[i] == "meta") {
-      EXPECT_TRUE(db->Get(rocksdb::ReadOptions(), handles[i], "schema_version", &v).ok());
-    }
-  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-  delete db;
-  return v;
-}
-
 // A schema-1 store holds format-1 entry values, which this build still writes for entries
 // without digests; schema-1 builds differed only in the version marker, set here as they wrote it.
 TEST(ExactSignalsStore, Schema1StoreIsReadAndUpgradedByAWriter) {
@@ -166,7 +131,7 @@ TEST(ExactSignalsStore, Schema1StoreIsReadAndUpgradedByAWriter) {
     ASSERT_TRUE(store->create_list("l").ok());
     ASSERT_TRUE(store->import_batch("l", {e}).ok());
   }
-  set_schema(dir / "db", "1");
+  testing::set_schema_version(dir / "db", "1");
   {
     StoreOptions ro;
     ro.read_only = true;
@@ -177,14 +142,14 @@ TEST(ExactSignalsStore, Schema1StoreIsReadAndUpgradedByAWriter) {
     ASSERT_EQ(snap->size(), 1u);
     EXPECT_EQ(snap->hashes[0], e.hash);
   }
-  EXPECT_EQ(schema_of(dir / "db"), "1");  // a reader changes nothing
+  EXPECT_EQ(testing::schema_version_of(dir / "db"), "1");  // a reader changes nothing
   {
     auto writer = open(dir / "db");
     ASSERT_TRUE(writer);
     ASSERT_TRUE(writer->import_batch("l", {digest_entry("new", 2, 'q')}).ok());
     EXPECT_TRUE(writer->verify().ok());
   }
-  EXPECT_EQ(schema_of(dir / "db"), "2");
+  EXPECT_EQ(testing::schema_version_of(dir / "db"), "2");
 }
 
 TEST(ExactSignalsIndex, MapsArePerListAndKind) {

@@ -20,6 +20,7 @@ namespace hashsieve {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::lines_of;
 using testing::run_cli;
 
 // A fresh folder under the temp directory, removed at the end of the test.
@@ -47,13 +48,6 @@ std::string shell_arg(const fs::path& p) {
 }
 std::string hostile(const std::string& name) { return testing::data_path("hostile/" + name); }
 
-std::vector<std::string> lines(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  for (std::string l; std::getline(in, l);) out.push_back(l);
-  return out;
-}
-
 bool valid_utf8(const std::string& s) {
   for (size_t i = 0; i < s.size();) {
     const auto c = uint8_t(s[i]);
@@ -74,7 +68,7 @@ TEST(HostilePaths, ExtensionThatLiesAboutTheFormatStillHashes) {
   auto got = run_cli("hash " + shell_arg(d.path / "really-a-png.jpg") + " " + shell_arg(d.path / "really-a-jpeg.png"));
   ASSERT_EQ(got.exit_code, 0) << got.err;
   ASSERT_EQ(want.exit_code, 0) << want.err;
-  auto w = lines(want.out), g = lines(got.out);
+  auto w = lines_of(want.out), g = lines_of(got.out);
   ASSERT_EQ(g.size(), 2u);
   ASSERT_EQ(w.size(), 2u);
   for (int i = 0; i < 2; ++i) EXPECT_EQ(g[i].substr(0, 64), w[i].substr(0, 64));
@@ -91,7 +85,7 @@ TEST(HostilePaths, SymlinkLoopsEndAndListEachFileOnce) {
   fs::create_directory_symlink(d.path / "loop1", d.path / "loop2");
   auto r = run_cli("hash " + shell_arg(d.path));
   EXPECT_EQ(r.exit_code, 1) << "the links are items that were not hashed";
-  auto out = lines(r.out);
+  auto out = lines_of(r.out);
   ASSERT_EQ(out.size(), 2u) << r.out;
   std::set<std::string> paths;
   for (auto& l : out) paths.insert(l.substr(l.rfind(',') + 1));
@@ -102,7 +96,7 @@ TEST(HostilePaths, SymlinkLoopsEndAndListEachFileOnce) {
                            "/self: unsupported: skipped, never opened: a symbolic link to a directory",
                            "/sub/up: unsupported: skipped, never opened: a symbolic link to a directory"})
     EXPECT_NE(r.err.find(want), std::string::npos) << want << "\n" << r.err;
-  EXPECT_EQ(lines(r.err).size(), 4u) << r.err;
+  EXPECT_EQ(lines_of(r.err).size(), 4u) << r.err;
 }
 
 TEST(HostilePaths, DirectoryOrFifoGivenAsAFileIsSkippedUnopened) {
@@ -112,12 +106,12 @@ TEST(HostilePaths, DirectoryOrFifoGivenAsAFileIsSkippedUnopened) {
   // Nobody writes to the FIFO: opening it must not block the run.
   auto r = run_cli("hash " + shell_arg(fifo) + " " + shell_arg(hostile("plain.png")));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(lines(r.out).size(), 1u);
+  EXPECT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_NE(r.err.find("fifo.png: unsupported: skipped, never opened: not a regular file: a FIFO"), std::string::npos) << r.err;
   // A directory named in a list of files is not walked; it is reported.
   r = run_cli("hash --files-from -", d.path.string() + "\n" + hostile("plain.png") + "\n");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(lines(r.out).size(), 1u);
+  EXPECT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
 }
 
@@ -127,7 +121,7 @@ TEST(HostilePaths, EmptyAndMissingFilesAreReportedAndTheRunGoesOn) {
   auto r = run_cli("hash " + shell_arg(d.path / "empty.png") + " " + shell_arg(d.path / "missing.png") + " " +
                    shell_arg(hostile("plain.png")));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(lines(r.out).size(), 1u);
+  EXPECT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_NE(r.err.find("decode_failed"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("io_error"), std::string::npos) << r.err;
 }
@@ -153,12 +147,12 @@ TEST(HostilePaths, UnreadableFileInAWalkIsAnIoErrorAndTheWalkGoesOn) {
   auto r = hash_unprivileged(tree, scratch.path);
   ASSERT_NE(r.exit_code, testing::kCannotDropPrivileges) << "cannot drop privileges";
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  auto out = lines(r.out);
+  auto out = lines_of(r.out);
   ASSERT_EQ(out.size(), 2u) << r.out << r.err;
   EXPECT_NE(out[0].find("/a.png"), std::string::npos);
   EXPECT_NE(out[1].find("/c.png"), std::string::npos) << "the walk went on after the unreadable file";
-  ASSERT_EQ(lines(r.err).size(), 1u) << r.err;
-  EXPECT_EQ(lines(r.err)[0].rfind((tree / "b-locked.png").string() + ": io_error", 0), 0u) << r.err;
+  ASSERT_EQ(lines_of(r.err).size(), 1u) << r.err;
+  EXPECT_EQ(lines_of(r.err)[0].rfind((tree / "b-locked.png").string() + ": io_error", 0), 0u) << r.err;
 }
 
 TEST(HostilePaths, NonUtf8FileNameKeepsJsonlValid) {
@@ -167,7 +161,7 @@ TEST(HostilePaths, NonUtf8FileNameKeepsJsonlValid) {
   fs::copy_file(hostile("plain.png"), d.path / bad);
   auto r = run_cli("hash --format jsonl " + shell_arg(d.path));  // the name never passes the shell
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto out = lines(r.out);
+  auto out = lines_of(r.out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_TRUE(valid_utf8(out[0])) << out[0];
   EXPECT_EQ(out[0].rfind("{\"path\":\"", 0), 0u) << out[0];
@@ -183,7 +177,7 @@ TEST(HostilePaths, EscapedNamesStayDistinct) {
   fs::copy_file(hostile("plain.png"), d.path / "x-\\xFF.png");
   auto r = run_cli("hash " + shell_arg(d.path));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto out = lines(r.out);
+  auto out = lines_of(r.out);
   ASSERT_EQ(out.size(), 2u);
   std::set<std::string> names;
   for (auto& l : out) names.insert(fs::path(l.substr(l.rfind(',') + 1)).filename().string());
@@ -203,7 +197,7 @@ TEST(HostilePaths, OverlongFilesFromLineIsRejected) {
   const std::string good = hostile("plain.png");
   auto r = run_cli("hash --files-from -", std::string(100000, 'a') + "\n" + good + "\n");
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(lines(r.out).size(), 1u);
+  EXPECT_EQ(lines_of(r.out).size(), 1u);
   EXPECT_NE(r.err.find("longer than 4096 bytes: rejected"), std::string::npos) << r.err.substr(0, 300);
   EXPECT_LT(r.err.size(), 1000u) << "the rejected line is not echoed whole";
 }
@@ -223,12 +217,12 @@ TEST(HostilePaths, UnreadableSubfolderIsOneItemAndTheWalkGoesOn) {
   fs::permissions(tree / "b-locked", fs::perms::owner_all);
   ASSERT_NE(r.exit_code, testing::kCannotDropPrivileges) << "cannot drop privileges";
   EXPECT_EQ(r.exit_code, 1) << r.err;
-  auto out = lines(r.out);
+  auto out = lines_of(r.out);
   ASSERT_EQ(out.size(), 3u) << r.out << r.err;
   EXPECT_NE(out[0].find("/a.png"), std::string::npos);
   EXPECT_NE(out[1].find("/c/d.png"), std::string::npos) << "the walk went on after the unreadable folder";
   EXPECT_NE(out[2].find("/z.png"), std::string::npos);
-  EXPECT_EQ(lines(r.err), std::vector<std::string>{(tree / "b-locked").string() +
+  EXPECT_EQ(lines_of(r.err), std::vector<std::string>{(tree / "b-locked").string() +
                                                    ": io_error: cannot read directory: Permission denied"});
 }
 
@@ -250,7 +244,7 @@ TEST(HostilePaths, SpecialFilesAndBadLinksInAWalkAreSkippedWithAReason) {
   auto r = run_cli("hash " + shell_arg(d.path));
   ::close(sock);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(lines(r.out).size(), 1u) << r.out;
+  EXPECT_EQ(lines_of(r.out).size(), 1u) << r.out;
   std::vector<std::string> want{
       "b-fifo: unsupported: skipped, never opened: a FIFO",
       "c-socket: unsupported: skipped, never opened: a socket",
@@ -258,7 +252,7 @@ TEST(HostilePaths, SpecialFilesAndBadLinksInAWalkAreSkippedWithAReason) {
       "e-loop.png: unsupported: skipped, never opened: a symbolic link loop",
       "f-to-device: unsupported: skipped, never opened: a symbolic link to a character device"};
   if (made_device) want.push_back("g-device: unsupported: skipped, never opened: a character device");
-  const auto err = lines(r.err);
+  const auto err = lines_of(r.err);
   ASSERT_EQ(err.size(), want.size()) << r.err;
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(err[i], (d.path / want[i]).string());
 }

@@ -10,12 +10,14 @@
 #include "hashsieve/hash_store.h"
 #include "hashsieve/live_scanner.h"
 #include "index_test_util.h"
+#include "store_test_util.h"
 #include "temp_dir.h"
 
 namespace hashsieve {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+using testing::reader_options;
 
 ListEntry entry(const std::string& id, const Hash256& h) {
   ListEntry e;
@@ -28,13 +30,6 @@ ListEntry entry(const std::string& id, const Hash256& h) {
 bool matches(const LiveScanner& live, const Hash256& h) {
   ScanResult r = live.scanner().match_hash(h);
   return r.outcome == ScanOutcome::kMatch;
-}
-
-StoreOptions reader_options() {
-  StoreOptions o;
-  o.read_only = true;
-  o.create_if_missing = false;
-  return o;
 }
 
 TEST(StoreDataVersion, MovesWithListContentAndReachesReadersOnRefresh) {

@@ -22,6 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+using testing::reader_options;
 
 constexpr int kBatchRows = 100000;
 
@@ -38,13 +39,6 @@ pid_t start_writer(const std::string& path, int batches, int pipe_fd) {
     if (!(*s)->import_batch("l", batch_rows(b)).ok()) _exit(4);
   s->reset();
   _exit(0);
-}
-
-StoreOptions reader_options() {
-  StoreOptions o;
-  o.read_only = true;
-  o.create_if_missing = false;
-  return o;
 }
 
 TEST(StoreConcurrency, ReadersDuringA2MRowImportNeverFailAndSeeWholeBatches) {

@@ -203,19 +203,12 @@ TEST(StoreSecurity, NewerSchemaWithAnExtraColumnFamilyIsAVersionMismatch) {
   testing::TempDir dir;
   { ASSERT_TRUE(HashStore::Open(dir / "db").ok()); }
   {
-    rocksdb::DBOptions o;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(o, dir / "db", &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(o, dir / "db", descs, &handles, &db).ok());
+    testing::RawRocksDb raw(dir / "db");
+    ASSERT_NE(raw.db, nullptr);
     rocksdb::ColumnFamilyHandle* extra = nullptr;
-    ASSERT_TRUE(db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_index", &extra).ok());
-    handles.push_back(extra);
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    delete db;
+    ASSERT_TRUE(raw.db->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_index", &extra).ok());
+    raw.handles.push_back(extra);
+    raw.names.push_back("future_index");
   }
   for (bool read_only : {false, true}) {
     StoreOptions o;

@@ -155,18 +155,7 @@ TEST(Store, UnknownSchemaVersionIsAClearError) {
   { auto store = open(dir / "db"); }
   {
     // Rewrite the version key directly, as a future build would.
-    rocksdb::DBOptions o;
-    std::vector<std::string> names;
-    ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(o, dir / "db", &names).ok());
-    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-    for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
-    std::vector<rocksdb::ColumnFamilyHandle*> handles;
-    rocksdb::DB* db = nullptr;
-    ASSERT_TRUE(rocksdb::DB::Open(o, dir / "db", descs, &handles, &db).ok());
-    for (size_t i = 0; i < names.size(); ++i)
-      if (names[i] == "meta") ASSERT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], "schema_version", "99").ok());
-    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
-    delete db;
+    testing::set_schema_version(dir / "db", "99");
   }
   auto s = HashStore::Open(dir / "db");
   ASSERT_FALSE(s.ok());

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <rocksdb/db.h>
+
 #include "hashsieve/hash_store.h"
 #include "index_test_util.h"
 
@@ -39,6 +41,59 @@ inline std::vector<ListEntry> batch_rows(int b, int n) {
     rows[size_t(i)].hash = random_hash(rng);
   }
   return rows;
+}
+
+// Options of a read-only reader of an existing store.
+inline StoreOptions reader_options() {
+  StoreOptions o;
+  o.read_only = true;
+  o.create_if_missing = false;
+  return o;
+}
+
+// A store's database opened with RocksDB itself, every column family, to write what a future
+// build would; closed when it goes out of scope. `db` is null when the open failed.
+struct RawRocksDb {
+  rocksdb::DB* db = nullptr;
+  std::vector<std::string> names;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+
+  explicit RawRocksDb(const std::string& path, bool read_only = false) {
+    rocksdb::DBOptions o;
+    if (!rocksdb::DB::ListColumnFamilies(o, path, &names).ok()) return;
+    std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+    for (auto& n : names) descs.emplace_back(n, rocksdb::ColumnFamilyOptions());
+    const auto s = read_only ? rocksdb::DB::OpenForReadOnly(o, path, descs, &handles, &db)
+                             : rocksdb::DB::Open(o, path, descs, &handles, &db);
+    if (!s.ok()) db = nullptr;
+  }
+  RawRocksDb(const RawRocksDb&) = delete;
+  RawRocksDb& operator=(const RawRocksDb&) = delete;
+  ~RawRocksDb() {
+    if (!db) return;
+    for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+    delete db;
+  }
+  rocksdb::ColumnFamilyHandle* family(const std::string& name) const {
+    for (size_t i = 0; i < names.size(); ++i)
+      if (names[i] == name) return handles[i];
+    return nullptr;
+  }
+};
+
+// Writes the schema version marker as another build would have left it.
+inline void set_schema_version(const std::string& path, const std::string& version) {
+  RawRocksDb raw(path);
+  ASSERT_NE(raw.family("meta"), nullptr);
+  ASSERT_TRUE(raw.db->Put(rocksdb::WriteOptions(), raw.family("meta"), "schema_version", version).ok());
+}
+
+inline std::string schema_version_of(const std::string& path) {
+  RawRocksDb raw(path, /*read_only=*/true);
+  std::string v;
+  EXPECT_NE(raw.family("meta"), nullptr);
+  if (raw.family("meta")) EXPECT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.family("meta"), "schema_version", &v).ok());
+  return v;
 }
 
 // The store at `path` (a failed open is a test failure and nullptr).
