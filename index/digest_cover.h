@@ -2,7 +2,8 @@
 // entry: an upload whose MD5 equals an entry's MD5 also has that entry's SHA-1 (no practical
 // second preimage exists for any of these four on a file someone else chose). So the scan
 // computes the cheapest set of kinds that holds at least one kind of every entry (a weighted set
-// cover over four kinds: all 15 subsets are tried).
+// cover over four kinds: all 15 subsets are tried). An entry whose kinds disagree (a list's error:
+// the MD5 of one file beside the SHA-1 of another) is matched only through the kind computed.
 #pragma once
 
 #include <array>
