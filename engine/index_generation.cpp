@@ -1,5 +1,7 @@
 #include "engine/index_generation.h"
 
+#include "engine/digest_costs.h"
+
 #include <algorithm>
 #include <chrono>
 #include <map>
@@ -30,6 +32,7 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
                          std::chrono::system_clock::now().time_since_epoch()).count();
   gen->index = std::move(*index);
   gen->exact = std::make_unique<const ExactIndex>(std::move(digests), lists);
+  gen->digest_costs = digest_costs_for_this_cpu();
   for (const SnapshotList& l : gen->index->lists()) {
     int r = options.radius >= 0 ? options.radius : l.default_radius;
     for (const auto& [name, radius] : options.list_radius)
@@ -115,32 +118,38 @@ Result<std::vector<std::vector<ScanMatch>>> match_generation_batch(const IndexGe
 }
 
 DigestMask digest_kinds(const IndexGeneration& gen, const std::vector<char>& selected) {
-  DigestMask m = 0;
-  if (!gen.exact) return m;
+  if (!gen.exact) return 0;
+  DigestCombos combos = 0;
   for (size_t i = 0; i < selected.size(); ++i)
-    if (selected[i]) m = DigestMask(m | gen.exact->kinds_of(i));
-  return m;
+    if (selected[i]) combos = DigestCombos(combos | gen.exact->combos_of(i));
+  return cheapest_cover(combos, gen.digest_costs);
 }
 
 std::vector<ScanMatch> match_digests(const IndexGeneration& gen, const Digests& upload, const std::vector<char>& selected) {
   std::vector<ScanMatch> out;
   if (!gen.exact) return out;
   std::vector<uint32_t> records;
+  std::vector<std::pair<uint32_t, int>> hits;  // (record, kind) of one list
   for (size_t list = 0; list < selected.size(); ++list) {
     if (!selected[list]) continue;
+    hits.clear();
     for (int k = 0; k < kDigestKinds; ++k) {
       const std::string& d = upload.bytes[size_t(k)];
       if (d.empty()) continue;
       records.clear();
       gen.exact->find(list, k, d, &records);
-      for (uint32_t rec : records) {
-        ScanMatch m;
-        m.list = gen.index->lists()[list].name;
-        m.entry_id = std::string(gen.exact->entry_id(rec));
-        m.metadata = std::string(gen.exact->metadata(rec));
-        m.signal = digest_signal(k);
-        out.push_back(std::move(m));
-      }
+      for (uint32_t rec : records) hits.emplace_back(rec, k);
+    }
+    std::sort(hits.begin(), hits.end());  // per record, its lowest matching kind first
+    for (size_t i = 0; i < hits.size(); ++i) {
+      if (i > 0 && hits[i].first == hits[i - 1].first) continue;  // one match per entry
+      const auto [rec, k] = hits[i];
+      ScanMatch m;
+      m.list = gen.index->lists()[list].name;
+      m.entry_id = std::string(gen.exact->entry_id(rec));
+      m.metadata = std::string(gen.exact->metadata(rec));
+      m.signal = digest_signal(k);
+      out.push_back(std::move(m));
     }
   }
   return out;

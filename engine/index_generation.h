@@ -21,6 +21,7 @@ struct IndexGeneration {
   std::unique_ptr<HashIndex> index;
   std::unique_ptr<const ExactIndex> exact;  // digests -> entries, lists indexed like index->lists()
   std::vector<int> list_radius;  // indexed like index->lists()
+  DigestCosts digest_costs{};      // this CPU's, for choosing which kinds uploads are digested with
 };
 
 Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore& store, const ScanOptions& options,
@@ -46,10 +47,12 @@ Result<std::vector<std::vector<ScanMatch>>> match_generation_batch(const IndexGe
                                                                    bool constant_time);
 
 // The entries of lists whose `selected` flag is set that carry one of the upload's digests: one
-// match per (entry, digest kind), at distance 0, named by its signal.
+// match per entry at distance 0, named by the first kind (MD5, SHA-1, SHA-256, SHA-512 order) of
+// the upload's digests that matched it.
 std::vector<ScanMatch> match_digests(const IndexGeneration& gen, const Digests& upload, const std::vector<char>& selected);
 
-// The digest kinds the selected lists hold: what an upload must be digested with.
+// What an upload must be digested with: the cheapest set of kinds on this CPU that holds one kind
+// of every digest entry of the selected lists (index/digest_cover.h); 0 when they hold none.
 DigestMask digest_kinds(const IndexGeneration& gen, const std::vector<char>& selected);
 
 }  // namespace hashsieve

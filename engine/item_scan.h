@@ -57,7 +57,7 @@ struct MatchPlan {
   int min_quality = 0;
   bool match_low_quality = false;
   bool constant_time = false;
-  DigestMask digest_kinds = 0;  // what the selected lists hold: the digests each upload needs
+  DigestMask digest_kinds = 0;  // the cheapest kinds covering the selected lists' digest entries
 };
 
 // The scanner's options and one call's list subset and radius over `gen`, without rebuilding

@@ -3,7 +3,8 @@
 namespace hashsieve {
 
 ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
-    : records_(std::move(digests)), kinds_(lists, 0), maps_(lists * kDigestKinds) {
+    : records_(std::move(digests)), kinds_(lists, 0), combos_(lists, 0), maps_(lists * kDigestKinds) {
+  std::vector<DigestMask> record_kinds(records_.size(), 0);
   for (size_t k = 0; k < size_t(kDigestKinds); ++k) {
     const std::string& bytes = records_.bytes[k];
     const std::vector<uint32_t>& owner = records_.owner[k];
@@ -11,10 +12,13 @@ ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
       const size_t list = records_.list[owner[i]];
       if (list >= lists) continue;
       kinds_[list] = DigestMask(kinds_[list] | (1u << k));
+      record_kinds[owner[i]] = DigestMask(record_kinds[owner[i]] | (1u << k));
       maps_[list * kDigestKinds + k].emplace(std::string_view(bytes).substr(i * kDigestSizes[k], kDigestSizes[k]),
                                              owner[i]);
     }
   }
+  for (size_t r = 0; r < record_kinds.size(); ++r)
+    if (records_.list[r] < lists) combos_[records_.list[r]] |= digest_combo(record_kinds[r]);
 }
 
 void ExactIndex::find(size_t list, int kind, std::string_view digest, std::vector<uint32_t>* out) const {

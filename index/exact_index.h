@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "hashsieve/entry_snapshot.h"
+#include "index/digest_cover.h"
 
 namespace hashsieve {
 
@@ -22,6 +23,8 @@ class ExactIndex {
 
   // The digest kinds list `list` holds (bit k = kind k).
   DigestMask kinds_of(size_t list) const noexcept { return list < kinds_.size() ? kinds_[list] : 0; }
+  // The combinations of kinds list `list`'s records carry (what a cover of the list must hit).
+  DigestCombos combos_of(size_t list) const noexcept { return list < combos_.size() ? combos_[list] : 0; }
   // Appends the records of list `list` whose digest of `kind` is `digest`.
   void find(size_t list, int kind, std::string_view digest, std::vector<uint32_t>* out) const;
 
@@ -43,6 +46,7 @@ class ExactIndex {
 
   SnapshotDigests records_;  // the maps' keys point into records_.bytes
   std::vector<DigestMask> kinds_;
+  std::vector<DigestCombos> combos_;
   std::vector<Map> maps_;  // list * kDigestKinds + kind
 };
 
