@@ -184,7 +184,7 @@ struct StreamConsumer::Impl {
     return msgs;  // first deliveries: the count is 1
   }
 
-  // Adds the results (and dead letters) of the batch in hand, then acknowledges the messages
+  // Adds the results (and dead letters) of the messages scanned, then acknowledges the messages
   // whose entries were added. A message whose result was refused stays pending.
   Status publish() {
     std::vector<Command> adds;
