@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# hashsieve consume vs hashsieve scan on the same images: images/s of each, side by side, and the
-# ratio (target: consume >= 90% of scan). Consume reads `path` messages from a Redis stream on a
+# hashsieve consume vs hashsieve scan on the same images: images/s and CPU seconds of each, side by
+# side, and the ratios (target: consume >= 90% of scan's images/s). Consume reads `path` messages from a Redis stream on a
 # redis-server this script starts on a free 127.0.0.1 port; both runs are timed from process start
 # until the last result is written (scan: its exit; consume: the time in the id Redis gave the
 # last result entry, read once the results stream holds one entry per message), so both include
@@ -46,25 +46,36 @@ n=$(ls "$work/images" | wc -l)
 "$cli" list import known "$work/known.csv" --db "$work/db" >/dev/null 2>&1
 
 now() { date +%s.%N; }
+# `python3 -c "$cpu_run" FILE COMMAND...` runs COMMAND, passing SIGTERM on to it, and writes its CPU
+# seconds (user + system) to FILE: on a shared machine CPU time per image is the figure the load
+# does not distort.
+cpu_run='
+import resource, signal, subprocess, sys
+p = subprocess.Popen(sys.argv[2:])
+signal.signal(signal.SIGTERM, lambda *_: p.send_signal(signal.SIGTERM))
+rc = p.wait()
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+open(sys.argv[1], "w").write(f"{u.ru_utime + u.ru_stime:.2f}\n")
+sys.exit(rc)'
 # The Unix time (s) in a stream entry id ("<ms>-<seq>").
 id_time() { python3 -c "print(int('$1'.split('-')[0]) / 1000)"; }
-# Prints "end-to-end-rate steady-rate": n / (process start .. last result), and the command's own
-# figure (scan: images/s after the index is built; consume: messages/s from its first message
-# received to its last one acknowledged).
+# Prints "end-to-end-rate steady-rate cpu-seconds": n / (process start .. last result), the
+# command's own figure (scan: images/s after the index is built; consume: messages/s from its
+# first message received to its last one acknowledged), and the process's CPU seconds.
 run_scan() {
   local t0 t1 own
   t0=$(now)
-  "$cli" scan --db "$work/db" --threads "$threads" --report "$work/report.jsonl" "$work/images" 2>"$work/scan.err" ||
+  python3 -c "$cpu_run" "$work/cpu" "$cli" scan --db "$work/db" --threads "$threads" --report "$work/report.jsonl" "$work/images" 2>"$work/scan.err" ||
     [ $? -eq 1 ]
   t1=$(now)
   own=$(grep -o '([0-9.]* images/s)' "$work/scan.err" | tr -dc '0-9.')
-  python3 -c "print(f'{$n / ($t1 - $t0):.1f} $own')"
+  python3 -c "print(f'{$n / ($t1 - $t0):.1f} $own $(cat "$work/cpu")')"
 }
 run_consume() {
   local stream="uploads-$1" t0 t1 pid own
   ls "$work/images" | sed "s|^|XADD $stream * path $work/images/|" | rc >/dev/null
   t0=$(now)
-  "$cli" consume --redis "redis://127.0.0.1:$port" --db "$work/db" --consumer bench --stream "$stream" \
+  python3 -c "$cpu_run" "$work/cpu" "$cli" consume --redis "redis://127.0.0.1:$port" --db "$work/db" --consumer bench --stream "$stream" \
     --results "$stream:results" --threads "$threads" 2>"$work/consume.err" &
   pid=$!
   until [ "$(rc XLEN "$stream:results")" -ge "$n" ]; do sleep 0.25; done
@@ -72,22 +83,23 @@ run_consume() {
   kill -TERM $pid
   wait $pid
   own=$(grep -o '([0-9.]* messages/s' "$work/consume.err" | tr -dc '0-9.')
-  python3 -c "print(f'{$n / ($t1 - $t0):.1f} $own')"
+  python3 -c "print(f'{$n / ($t1 - $t0):.1f} $own $(cat "$work/cpu")')"
 }
 
 echo "corpus: $n JPEG files (${#photos[@]} photographs of tests/data/pdq-vectors, up to 512x512, $copies copies each); threads $threads; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "round | scan img/s: end-to-end, own | consume img/s: end-to-end, own | consume/scan: end-to-end, own"
-scan_e=() scan_o=() cons_e=() cons_o=()
+echo "round | scan img/s: end-to-end, own | consume img/s: end-to-end, own | consume/scan: end-to-end, own | CPU s: scan, consume"
+scan_e=() scan_o=() cons_e=() cons_o=() scan_c=() cons_c=()
 for r in $(seq "$rounds"); do
   if [ $((r % 2)) -eq 1 ]; then s=$(run_scan); c=$(run_consume "$r"); else c=$(run_consume "$r"); s=$(run_scan); fi
-  read -r se so <<<"$s"
-  read -r ce co <<<"$c"
-  scan_e+=("$se") scan_o+=("$so") cons_e+=("$ce") cons_o+=("$co")
-  python3 -c "print(f'{$r:5d} | {$se:8.1f} {$so:8.1f} | {$ce:8.1f} {$co:8.1f} | {$ce / $se * 100:6.1f}% {$co / $so * 100:6.1f}%')"
+  read -r se so sc <<<"$s"
+  read -r ce co cc <<<"$c"
+  scan_e+=("$se") scan_o+=("$so") cons_e+=("$ce") cons_o+=("$co") scan_c+=("$sc") cons_c+=("$cc")
+  python3 -c "print(f'{$r:5d} | {$se:8.1f} {$so:8.1f} | {$ce:8.1f} {$co:8.1f} | {$ce / $se * 100:6.1f}% {$co / $so * 100:6.1f}% | {$sc:5.2f} {$cc:5.2f}')"
 done
-python3 - "${scan_e[*]}" "${scan_o[*]}" "${cons_e[*]}" "${cons_o[*]}" <<'PY'
+python3 - "${scan_e[*]}" "${scan_o[*]}" "${cons_e[*]}" "${cons_o[*]}" "${scan_c[*]}" "${cons_c[*]}" <<'PY'
 import statistics, sys
 m = [statistics.median(map(float, a.split())) for a in sys.argv[1:]]
 print(f"median end-to-end: scan {m[0]:.1f} img/s, consume {m[2]:.1f} img/s: consume/scan = {m[2] / m[0] * 100:.1f}%")
 print(f"median own figure: scan {m[1]:.1f} img/s, consume {m[3]:.1f} img/s: consume/scan = {m[3] / m[1] * 100:.1f}% (target >= 90%)")
+print(f"median CPU seconds: scan {m[4]:.2f}, consume {m[5]:.2f}: consume/scan = {m[5] / m[4] * 100:.1f}%")
 PY

@@ -3,15 +3,14 @@
 #include <hiredis.h>
 
 #include <algorithm>
-#include <deque>
-#include <future>
 #include <optional>
 #include <thread>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
-#include "consumer/batch_scan.h"
 #include "consumer/redis_connection.h"
+#include "consumer/scan_workers.h"
 #include "consumer/stream_message.h"
 
 namespace hashsieve::consumer {
@@ -45,13 +44,12 @@ struct StreamConsumer::Impl {
   ConsumerLog log;
   ConsumerStats stats;
   std::unique_ptr<RedisConnection> conn;
-  std::vector<Pending> unpublished;  // scanned, not yet acknowledged
-  std::vector<StreamMessage> next;   // delivered, waiting for the scan in progress to finish
-  // Batches being scanned, oldest first, each on its own thread, while this one talks to Redis. Two
-  // at a time: the next batch starts while the previous one drains (its slowest images), so the
-  // scanning threads never wait at a batch boundary.
-  std::deque<std::future<Result<std::vector<MessageOutcome>>>> scanning;
-  static constexpr size_t kScansInFlight = 2;
+  // The scanning threads, fed by this one (which alone talks to Redis) with one batch more than
+  // they hold, so they never wait for a read; their outcomes are written back while they scan.
+  std::unique_ptr<ScanWorkers> workers;
+  std::vector<Pending> unpublished;         // scanned, not yet acknowledged
+  std::unordered_set<std::string> in_hand;  // ids delivered and not yet answered: not scanned twice
+  bool stream_dry = false;                  // the last read found nothing: wait for an outcome first
   std::string own_pending_cursor;    // non-empty: re-reading this consumer's own pending entries
   std::string claim_cursor = "0-0";
   Clock::time_point next_claim{};
@@ -126,13 +124,21 @@ struct StreamConsumer::Impl {
     return Status::Ok();
   }
 
+  // Redelivered messages this consumer holds already (scanning, or their results being written:
+  // e.g. re-read after a reconnect, or idle long enough to be claimed) are not scanned again.
+  void drop_in_hand(std::vector<StreamMessage>& messages) const {
+    messages.erase(std::remove_if(messages.begin(), messages.end(),
+                                  [&](const StreamMessage& m) { return in_hand.count(m.id) > 0; }),
+                   messages.end());
+  }
+
   milliseconds claim_interval() const { return std::clamp(o.claim_after / 4, milliseconds(100), milliseconds(5000)); }
 
   // The next batch: own pending entries first, then entries idle on other consumers, then new ones
   // (waiting up to o.block for some when `block`).
   Result<std::vector<StreamMessage>> fetch(bool block) {
     const std::string count = std::to_string(o.batch);
-    if (!own_pending_cursor.empty()) {
+    while (!own_pending_cursor.empty()) {
       auto r = run({"XREADGROUP", "GROUP", o.group, o.consumer, "COUNT", count, "STREAMS", o.stream, own_pending_cursor});
       if (!r.ok()) return r.status();
       auto msgs = parse_read_reply(**r);
@@ -141,6 +147,8 @@ struct StreamConsumer::Impl {
         own_pending_cursor.clear();
       } else {
         own_pending_cursor = msgs->back().id;
+        drop_in_hand(*msgs);
+        if (msgs->empty()) continue;
         if (Status st = look_up_deliveries(*msgs); !st.ok()) return st;
         say("re-reading " + std::to_string(msgs->size()) + " messages delivered to " + o.consumer + " before");
         return msgs;
@@ -154,6 +162,7 @@ struct StreamConsumer::Impl {
       if (!claimed.ok()) return Status(StatusCode::kIoError, claimed.status().message());
       claim_cursor = claimed->next_cursor;
       if (claim_cursor == "0-0") next_claim = Clock::now() + claim_interval();  // a full pass: rest a while
+      drop_in_hand(claimed->messages);
       if (!claimed->messages.empty()) {
         if (Status st = look_up_deliveries(claimed->messages); !st.ok()) return st;
         stats.claimed += claimed->messages.size();
@@ -175,7 +184,7 @@ struct StreamConsumer::Impl {
     return msgs;  // first deliveries: the count is 1
   }
 
-  // Adds the results (and dead letters) of the batch in hand, then acknowledges the messages
+  // Adds the results (and dead letters) of the messages scanned, then acknowledges the messages
   // whose entries were added. A message whose result was refused stays pending.
   Status publish() {
     std::vector<Command> adds;
@@ -216,6 +225,7 @@ struct StreamConsumer::Impl {
       if (!r.ok()) return r.status();
     }
     for (const Pending& p : unpublished) {
+      in_hand.erase(p.outcome.message_id);  // answered, or left pending in Redis for a later delivery
       if (!p.added) continue;
       ++stats.messages;
       if (p.outcome.outcome == ScanOutcome::kMatch) ++stats.matched;
@@ -231,39 +241,47 @@ struct StreamConsumer::Impl {
     return Status::Ok();
   }
 
-  bool work_in_hand() const { return !unpublished.empty() || !next.empty() || !scanning.empty(); }
+  bool work_in_hand() const { return !unpublished.empty() || (workers && workers->in_hand() > 0); }
 
-  void start_scan() {
-    scanning.push_back(std::async(std::launch::async, [this, batch = std::move(next)] {
-      return scan_batch(scanner, batch, {o.max_deliveries, o.consumer});  // the bytes go with `batch`
-    }));
-    next.clear();
+  // Results written at a time: a few round trips per batch read, not one per message.
+  size_t publish_group() const { return size_t(std::clamp(o.batch / 4, 1, 64)); }
+
+  void hand_over(std::vector<StreamMessage> messages) {
+    for (const auto& m : messages) in_hand.insert(m.id);
+    if (!first_received) first_received = Clock::now();
+    ++stats.batches;
+    workers->submit(std::move(messages));
   }
 
-  // One step of the loop: Redis is read and written while the previous batch is scanned. Not ok:
-  // kIoError (retried after a backoff) or fatal.
+  // One step of the loop: keeps a batch queued beyond what the scanning threads hold, then waits
+  // for outcomes (a group of them, or a short while) and writes them. Not ok: kIoError (retried
+  // after a backoff) or fatal.
   Status step(const std::atomic<bool>& stop) {
     if (!conn) {
       if (Status st = connect(); !st.ok()) return st;
     }
-    if (!unpublished.empty()) return publish();
-    bool fetched = false;
-    if (next.empty() && !stop.load()) {
-      auto batch = fetch(/*block=*/scanning.empty());
+    if (!unpublished.empty()) return publish();  // left by a lost connection
+    const size_t refill_below = size_t(o.batch);
+    if (!stop.load() && !stream_dry && workers->queued() < refill_below) {
+      const bool idle = workers->in_hand() == 0;
+      auto batch = fetch(/*block=*/idle);
       if (!batch.ok()) return batch.status();
       backoff = milliseconds(100);  // Redis answered
-      next = std::move(*batch);
-      fetched = !next.empty();
-      if (fetched && !first_received) first_received = Clock::now();
+      if (!batch->empty()) {
+        hand_over(std::move(*batch));
+        return Status::Ok();  // read again if the queue is still short
+      }
+      if (idle) return Status::Ok();  // a blocking read timed out: look at `stop`, read again
+      stream_dry = true;
     }
-    if (!next.empty() && scanning.size() < kScansInFlight) start_scan();
-    // The oldest scan is waited for when no other can start, or when there is nothing new to start.
-    if (!scanning.empty() && (scanning.size() == kScansInFlight || !fetched)) {
-      auto outcomes = scanning.front().get();
-      scanning.pop_front();
-      if (!outcomes.ok()) return Status(StatusCode::kInternal, outcomes.status().to_string());
-      ++stats.batches;
-      for (auto& m : *outcomes) unpublished.push_back({std::move(m), false});
+    // Waits for a group of outcomes, everything in hand, a queue running low (unless the stream
+    // is dry) or 50 ms: a dry stream is read again at that pace while the last messages scan.
+    auto outcomes = workers->take(std::min(publish_group(), workers->in_hand()),
+                                  stream_dry || stop.load() ? 0 : refill_below, Clock::now() + milliseconds(50));
+    stream_dry = false;
+    for (auto& m : outcomes) {
+      if (!m.ok()) return Status(StatusCode::kInternal, m.status().to_string());
+      unpublished.push_back({std::move(*m), false});
     }
     return unpublished.empty() ? Status::Ok() : publish();
   }
@@ -280,6 +298,10 @@ Status StreamConsumer::run(const std::atomic<bool>& stop) {
   if (s.o.consumer.empty()) return Status(StatusCode::kInvalidArgument, "the consumer needs a name");
   if (s.o.batch < 1) return Status(StatusCode::kInvalidArgument, "the batch size must be at least 1");
   int failures_after_stop = 0;  // after stop, Redis gets a few tries to take the work in hand
+  const int threads = s.o.threads > 0 ? s.o.threads
+                      : s.scanner.options().threads > 0 ? s.scanner.options().threads
+                                                        : int(std::max(1u, std::thread::hardware_concurrency()));
+  s.workers = std::make_unique<ScanWorkers>(s.scanner, MessagePolicy{s.o.max_deliveries, s.o.consumer}, threads);
   Status result;
   while (!stop.load() || s.work_in_hand()) {
     Status st = s.step(stop);
@@ -297,8 +319,10 @@ Status StreamConsumer::run(const std::atomic<bool>& stop) {
       std::this_thread::sleep_for(milliseconds(200));
     }
   }
-  for (auto& f : s.scanning) f.wait();  // no scan outlives the call
-  const size_t left = s.unpublished.size() + s.next.size();
+  const size_t left = s.unpublished.size() + s.workers->in_hand();
+  s.workers.reset();  // no scan outlives the call
+  s.unpublished.clear();
+  s.in_hand.clear();
   if (left)
     s.say(std::to_string(left) +
           " messages in hand not answered (Redis unreachable); they stay pending and will be delivered again");

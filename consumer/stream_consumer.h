@@ -30,7 +30,10 @@ struct ConsumerOptions {
   std::string consumer;                  // this consumer's name in the group (stable across restarts)
   std::string results = "uploads:results";
   std::string dead_letter = "uploads:dead";
-  int batch = 64;                        // messages read (and scanned in parallel) at a time
+  // Messages read at a time. The scanning threads are kept fed with up to twice this many queued,
+  // so this is also about how many messages a consumer holds unacknowledged beyond the ones scanning.
+  int batch = 64;
+  int threads = 0;                       // scanning threads; 0: the scanner's ScanOptions::threads, else all cores
   std::chrono::milliseconds block{1000}; // XREADGROUP BLOCK: also how soon a stop request is seen
   std::chrono::milliseconds claim_after{60000};
   uint64_t max_deliveries = 5;
@@ -39,7 +42,7 @@ struct ConsumerOptions {
 
 struct ConsumerStats {
   uint64_t messages = 0, matched = 0, errors = 0, dead_lettered = 0, claimed = 0;
-  uint64_t batches = 0, reconnects = 0;
+  uint64_t batches = 0, reconnects = 0;  // batches: reads that brought messages
   // From the first message received to the last one acknowledged (the throughput's time base).
   double busy_seconds = 0;
 };
@@ -53,7 +56,7 @@ class StreamConsumer {
   StreamConsumer(ConsumerOptions options, const Scanner& scanner, ConsumerLog log);
   ~StreamConsumer();
 
-  // Runs until `stop` is set (then finishes and acknowledges the batch in hand) or a fatal error
+  // Runs until `stop` is set (then reads no more, finishes and acknowledges every message in hand) or a fatal error
   // (the stream key holds something else, a bad password): the error is returned. A lost or
   // refused connection is retried with backoff, never fatal.
   Status run(const std::atomic<bool>& stop);

@@ -67,7 +67,14 @@ int run(Options& o) {
   o.consume.redis = *endpoint;
   o.consume.claim_after = std::chrono::milliseconds(static_cast<long long>(o.claim_after_s * 1000));
 
-  // Lists changed by another process (`hashsieve list import`) are used from the next batch on.
+  // Before the database is opened: a SIGTERM during start-up is a clean stop (exit 0), not a kill.
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, nullptr);
+  sigaction(SIGINT, &sa, nullptr);
+
+  // Lists changed by another process (`hashsieve list import`) are used from the next message on.
   LiveScannerOptions lo;
   lo.db = o.db.path;
   lo.store.key_file = store_key_file(o.db.key_file);
@@ -75,12 +82,6 @@ int run(Options& o) {
   lo.poll_interval = std::chrono::milliseconds(static_cast<long long>(o.reload_s * 1000));
   auto live = LiveScanner::Open(lo);
   if (!live.ok()) return fail("cannot open database " + o.db.path + ": " + live.status().to_string());
-
-  struct sigaction sa {};
-  sa.sa_handler = on_stop_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, nullptr);
-  sigaction(SIGINT, &sa, nullptr);
 
   consumer::StreamConsumer consumer(o.consume, (*live)->scanner(), o.quiet ? consumer::ConsumerLog() : consumer::ConsumerLog(log_line));
   const Status st = consumer.run(g_stop);
@@ -108,8 +109,8 @@ void add_consume_command(CLI::App& root, Commands& commands) {
       "(`message_id`, `id`, `outcome`, and `result`: the scan report line(s) as JSON) is added to the results "
       "stream before the message is acknowledged, so after a crash a message is scanned again: dedupe results "
       "by message_id. Messages idle on a dead consumer for --claim-after are claimed; a message delivered "
-      "more than --max-deliveries times goes to the dead-letter stream unscanned. SIGTERM finishes the batch "
-      "in hand, acknowledges it and exits 0.",
+      "more than --max-deliveries times goes to the dead-letter stream unscanned. SIGTERM finishes the "
+      "messages in hand, acknowledges them and exits 0.",
       kConsumeExitHelp);
   add_db_options(*app, o->db);
   app->add_option("--redis", o->redis, "the Redis server (default redis://127.0.0.1:6379)")->type_name("URL");
@@ -132,7 +133,7 @@ void add_consume_command(CLI::App& root, Commands& commands) {
   app->add_option("--min-quality", o->scan.min_quality, "items scoring below are low quality (default 50)")
       ->check(in_range(0, 100))
       ->type_name("Q");
-  app->add_option("--batch", o->consume.batch, "messages read and scanned at a time (default 64)")
+  app->add_option("--batch", o->consume.batch, "messages read at a time; up to twice this many wait for a scanning thread (default 64)")
       ->check(in_range(1, 10000))
       ->type_name("N");
   app->add_option("--claim-after", o->claim_after_s,

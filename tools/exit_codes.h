@@ -41,7 +41,7 @@ inline constexpr const char* kDbExitHelp = "exit status: 0 done; 2 error (for ch
 inline constexpr const char* kBenchExitHelp =
     "exit status: 0 done; 1 an image's hash differed between passes; 2 error: usage, setup, a failed write";
 inline constexpr const char* kConsumeExitHelp =
-    "exit status: 0 stopped by SIGTERM or SIGINT (the batch in hand finished and acknowledged); 2 error: usage, "
+    "exit status: 0 stopped by SIGTERM or SIGINT (the messages in hand finished and acknowledged); 2 error: usage, "
     "database, a stream or results key that holds something else than a stream";
 inline constexpr const char* kVersionExitHelp = "exit status: 0 printed; 2 error";
 

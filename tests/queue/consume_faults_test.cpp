@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/queue/consume_test_common.h"
-#include "tests/unit/temp_dir.h"
 
 namespace hashsieve::testing {
 namespace {
@@ -14,52 +13,32 @@ std::vector<consumer::Command> path_messages(const UploadSet& u, size_t n) {
   return f;
 }
 
-// Every id has at least one result and all its results agree; no other results.
-void expect_one_result_each(QueueClient& q, const std::vector<std::string>& ids) {
-  const auto by = results_by_message(q, "uploads:results");
-  EXPECT_EQ(by.size(), ids.size());
-  for (const auto& id : ids) {
-    auto it = by.find(id);
-    ASSERT_NE(it, by.end()) << "message " << id << " has no result";
-    for (const auto& r : it->second) EXPECT_EQ(*r.field("result"), *it->second.front().field("result"));
-  }
-}
+using ConsumeFaults = QueueTest;
 
-TEST(ConsumeFaults, RedisKilledAndRestartedMidRunLosesNothing) {
-  TempDir tmp;
-  std::filesystem::create_directories(tmp / "redis");
-  RedisTestServer redis(tmp / "redis", /*appendonly=*/true);
-  const UploadSet u = make_upload_set(tmp.str(), 30, 10);
-  std::vector<std::string> ids;
-  {
-    QueueClient q(redis.endpoint());
-    ids = q.add("uploads", path_messages(u, 3000));
-  }
-  const pid_t c = spawn_cli(consume_args(redis, u.db, "c1", {"--batch", "16"}), "/dev/null", tmp / "c1.err");
-  {
-    QueueClient q(redis.endpoint());
-    ASSERT_TRUE(wait_until([&] { return q.integer({"XLEN", "uploads:results"}) >= 200; }, std::chrono::seconds(120)));
-    ASSERT_LT(q.integer({"XLEN", "uploads:results"}), 3000) << "drained before the restart";
-  }
-  redis.restart(std::chrono::milliseconds(1500));  // kill -9; every acknowledged write was fsynced
-  QueueClient q(redis.endpoint());
+TEST_F(ConsumeFaults, RedisKilledAndRestartedMidRunLosesNothing) {
+  start_queue(30, 10, /*appendonly=*/true);
+  const std::vector<std::string> ids = queue->add("uploads", path_messages(uploads, 3000));
+  const pid_t c = spawn_cli(consume_args(*redis, uploads.db, "c1", {"--batch", "16"}), "/dev/null", tmp / "c1.err");
+  ASSERT_TRUE(wait_until([&] { return queue->integer({"XLEN", "uploads:results"}) >= 200; }, std::chrono::seconds(120)));
+  ASSERT_LT(queue->integer({"XLEN", "uploads:results"}), 3000) << "drained before the restart";
+  redis->restart(std::chrono::milliseconds(1500));  // kill -9; every acknowledged write was fsynced
+  reconnect();
+  QueueClient& q = *queue;
   ASSERT_TRUE(wait_until([&] { return q.pending("uploads", "hashsieve") == 0 &&
                                       results_by_message(q, "uploads:results").size() >= ids.size(); },
                          std::chrono::seconds(240)))
       << slurp(tmp / "c1.err");
   EXPECT_EQ(terminate_cli(c), 0);
-  expect_one_result_each(q, ids);
+  ASSERT_NO_FATAL_FAILURE(expect_one_result_each(q, ids));
   const std::string log = slurp(tmp / "c1.err");
   EXPECT_NE(log.find("connection lost"), std::string::npos) << log;
   EXPECT_EQ(log.find("/images/"), std::string::npos) << "the log names uploads: " << log;
 }
 
-TEST(ConsumeFaults, EveryMalformedMessageGetsOneErrorResult) {
-  TempDir tmp;
-  std::filesystem::create_directories(tmp / "redis");
-  RedisTestServer redis(tmp / "redis", false);
-  const UploadSet u = make_upload_set(tmp.str(), 2, 1);
-  QueueClient q(redis.endpoint());
+TEST_F(ConsumeFaults, EveryMalformedMessageGetsOneErrorResult) {
+  start_queue(2, 1);
+  const UploadSet& u = uploads;
+  QueueClient& q = *queue;
   const std::vector<std::string> jpeg_head{"\xff\xd8\xff\xe0 truncated"};
   struct Case {
     consumer::Command fields;
@@ -80,7 +59,7 @@ TEST(ConsumeFaults, EveryMalformedMessageGetsOneErrorResult) {
   std::vector<consumer::Command> fields;
   for (const auto& c : cases) fields.push_back(c.fields);
   const auto ids = q.add("uploads", fields);
-  const pid_t c = spawn_cli(consume_args(redis, u.db, "c1"), "/dev/null", tmp / "c1.err");
+  const pid_t c = spawn_cli(consume_args(*redis, u.db, "c1"), "/dev/null", tmp / "c1.err");
   ASSERT_TRUE(wait_until([&] { return q.integer({"XLEN", "uploads:results"}) >= long(cases.size()); },
                          std::chrono::seconds(60)));
   EXPECT_EQ(::kill(c, 0), 0) << "the consumer died";
@@ -100,12 +79,10 @@ TEST(ConsumeFaults, EveryMalformedMessageGetsOneErrorResult) {
   EXPECT_EQ(q.pending("uploads", "hashsieve"), 0);
 }
 
-TEST(ConsumeFaults, MessageDeliveredTooOftenGoesToDeadLetter) {
-  TempDir tmp;
-  std::filesystem::create_directories(tmp / "redis");
-  RedisTestServer redis(tmp / "redis", false);
-  const UploadSet u = make_upload_set(tmp.str(), 2, 1);
-  QueueClient q(redis.endpoint());
+TEST_F(ConsumeFaults, MessageDeliveredTooOftenGoesToDeadLetter) {
+  start_queue(2, 1);
+  const UploadSet& u = uploads;
+  QueueClient& q = *queue;
   q.run({"XGROUP", "CREATE", "uploads", "hashsieve", "0", "MKSTREAM"});
   const auto bytes = read_file(u.paths[0]);
   const auto ids = q.add("uploads", {{"data", std::string(bytes.begin(), bytes.end()), "id", "poison"},
@@ -116,7 +93,7 @@ TEST(ConsumeFaults, MessageDeliveredTooOftenGoesToDeadLetter) {
   q.run({"XCLAIM", "uploads", "hashsieve", "crashed-2", "0", ids[0]});
   q.run({"XCLAIM", "uploads", "hashsieve", "crashed-3", "0", ids[0]});
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const pid_t c = spawn_cli(consume_args(redis, u.db, "c1", {"--max-deliveries", "3", "--claim-after", "0.2"}),
+  const pid_t c = spawn_cli(consume_args(*redis, u.db, "c1", {"--max-deliveries", "3", "--claim-after", "0.2"}),
                             "/dev/null", tmp / "c1.err");
   ASSERT_TRUE(wait_until([&] { return q.integer({"XLEN", "uploads:results"}) >= 2; }, std::chrono::seconds(60)))
       << slurp(tmp / "c1.err");
@@ -139,19 +116,16 @@ TEST(ConsumeFaults, MessageDeliveredTooOftenGoesToDeadLetter) {
   EXPECT_EQ(q.pending("uploads", "hashsieve"), 0);
 }
 
-TEST(ConsumeFaults, SigtermFinishesAndAcknowledgesTheBatchInHand) {
-  TempDir tmp;
-  std::filesystem::create_directories(tmp / "redis");
-  RedisTestServer redis(tmp / "redis", false);
-  const UploadSet u = make_upload_set(tmp.str(), 10, 0);
-  QueueClient q(redis.endpoint());
-  const auto ids = q.add("uploads", path_messages(u, 3000));
-  const pid_t c = spawn_cli(consume_args(redis, u.db, "c1", {"--batch", "100"}), "/dev/null", tmp / "c1.err");
+TEST_F(ConsumeFaults, SigtermFinishesAndAcknowledgesTheMessagesInHand) {
+  start_queue(10, 0);
+  QueueClient& q = *queue;
+  const auto ids = q.add("uploads", path_messages(uploads, 3000));
+  const pid_t c = spawn_cli(consume_args(*redis, uploads.db, "c1", {"--batch", "100"}), "/dev/null", tmp / "c1.err");
   ASSERT_TRUE(wait_until([&] { return q.integer({"XLEN", "uploads:results"}) >= 1; }, std::chrono::seconds(60)));
   EXPECT_EQ(terminate_cli(c), 0) << slurp(tmp / "c1.err");
   const long long answered = q.integer({"XLEN", "uploads:results"});
   EXPECT_LT(answered, 3000) << "drained before the signal";
-  EXPECT_EQ(answered % 100, 0) << "a batch was cut short";
+  EXPECT_EQ(answered % 100, 0) << "a read of 100 messages was cut short";
   EXPECT_EQ(q.pending("uploads", "hashsieve"), 0) << "delivered messages left unacknowledged";
   EXPECT_EQ(results_by_message(q, "uploads:results").size(), size_t(answered));
 }

@@ -7,17 +7,15 @@
 #include <set>
 
 #include "tests/queue/consume_test_common.h"
-#include "tests/unit/temp_dir.h"
 
 namespace hashsieve::testing {
 namespace {
 
-TEST(ConsumeKill, TenThousandMessagesSurviveRepeatedSigkill) {
-  TempDir tmp;
-  std::filesystem::create_directories(tmp / "redis");
-  RedisTestServer redis(tmp / "redis", false);
-  const UploadSet uploads = make_upload_set(tmp.str(), 60, 20);
-  QueueClient q(redis.endpoint());
+using ConsumeKill = QueueTest;
+
+TEST_F(ConsumeKill, TenThousandMessagesSurviveRepeatedSigkill) {
+  start_queue(60, 20);
+  QueueClient& q = *queue;
 
   const size_t kMessages = 10000;
   std::vector<consumer::Command> fields;
@@ -36,13 +34,13 @@ TEST(ConsumeKill, TenThousandMessagesSurviveRepeatedSigkill) {
   ASSERT_EQ(ids.size(), kMessages);
 
   const std::vector<std::string> common{"--batch", "32", "--claim-after", "1", "--max-deliveries", "50"};
-  const pid_t steady = spawn_cli(consume_args(redis, uploads.db, "steady", common), "/dev/null", tmp / "steady.err");
+  const pid_t steady = spawn_cli(consume_args(*redis, uploads.db, "steady", common), "/dev/null", tmp / "steady.err");
   std::mt19937 rng(7);
   int kills = 0;
   for (int round = 0; round < 5; ++round) {
     // Round 3 restarts under a new name: the old name's pending messages wait for a claim.
     const std::string name = round >= 3 ? "victim-renamed" : "victim";
-    const pid_t victim = spawn_cli(consume_args(redis, uploads.db, name, common), "/dev/null", tmp / "victim.err");
+    const pid_t victim = spawn_cli(consume_args(*redis, uploads.db, name, common), "/dev/null", tmp / "victim.err");
     // Killed while it holds messages (whatever the machine's speed), at a random moment after.
     (void)wait_until([&] { return q.holds_pending("uploads", "hashsieve", name) ||
                                   q.integer({"XLEN", "uploads:results"}) >= long(kMessages); },
@@ -58,7 +56,7 @@ TEST(ConsumeKill, TenThousandMessagesSurviveRepeatedSigkill) {
     ++kills;
   }
   EXPECT_GE(kills, 3) << "the stream drained before the kills: too few landed mid-stream";
-  const pid_t last = spawn_cli(consume_args(redis, uploads.db, "victim", common), "/dev/null", tmp / "last.err");
+  const pid_t last = spawn_cli(consume_args(*redis, uploads.db, "victim", common), "/dev/null", tmp / "last.err");
 
   auto all_answered = [&] {
     return q.pending("uploads", "hashsieve") == 0 && results_by_message(q, "uploads:results").size() >= kMessages;
@@ -67,20 +65,16 @@ TEST(ConsumeKill, TenThousandMessagesSurviveRepeatedSigkill) {
   EXPECT_EQ(terminate_cli(steady), 0);
   EXPECT_EQ(terminate_cli(last), 0);
 
-  const auto by = results_by_message(q, "uploads:results");
-  EXPECT_EQ(by.size(), kMessages);
   size_t duplicates = 0;
-  for (size_t i = 0; i < kMessages; ++i) {
-    auto it = by.find(ids[i]);
-    ASSERT_NE(it, by.end()) << "message " << i << " lost";
-    duplicates += it->second.size() - 1;
-    const std::string expected = image_of[i] < uploads.listed ? "match" : "no_match";
-    for (const auto& r : it->second) {  // every copy says the same
-      ASSERT_EQ(outcome_of(r), expected) << "message " << i << ": " << *r.field("result");
-      ASSERT_NE(r.field("id"), nullptr);
-      EXPECT_EQ(*r.field("id"), "upload-" + std::to_string(i));
-    }
-  }
+  ASSERT_NO_FATAL_FAILURE(expect_one_result_each(
+      q, ids,
+      [&](size_t i, const consumer::StreamMessage& r) {
+        ASSERT_EQ(outcome_of(r), image_of[i] < uploads.listed ? "match" : "no_match")
+            << "message " << i << ": " << *r.field("result");
+        ASSERT_NE(r.field("id"), nullptr);
+        EXPECT_EQ(*r.field("id"), "upload-" + std::to_string(i));
+      },
+      &duplicates));
   EXPECT_EQ(q.integer({"XLEN", "uploads:dead"}), 0);
   std::printf("10000 messages, %d kills: %zu duplicate results (all identical), 0 lost\n", kills, duplicates);
 }

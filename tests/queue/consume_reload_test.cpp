@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/queue/consume_test_common.h"
-#include "tests/unit/temp_dir.h"
 
 namespace hashsieve::testing {
 namespace {
@@ -24,13 +23,13 @@ std::string scan_through_queue(QueueClient& q, const std::string& path, int n) {
   return outcome;
 }
 
-TEST(ConsumeReload, ListImportedByAnotherProcessMatchesWithinTenSeconds) {
-  TempDir tmp;
-  std::filesystem::create_directories(tmp / "redis");
-  RedisTestServer redis(tmp / "redis", false);
-  const UploadSet u = make_upload_set(tmp.str(), 3, 1);  // img00000 listed; img00002 not yet
-  QueueClient q(redis.endpoint());
-  const pid_t c = spawn_cli(consume_args(redis, u.db, "c1", {"--batch", "4"}), "/dev/null", tmp / "c1.err");
+using ConsumeReload = QueueTest;
+
+TEST_F(ConsumeReload, ListImportedByAnotherProcessMatchesWithinTenSeconds) {
+  start_queue(3, 1);  // img00000 listed; img00002 not yet
+  const UploadSet& u = uploads;
+  QueueClient& q = *queue;
+  const pid_t c = spawn_cli(consume_args(*redis, u.db, "c1", {"--batch", "4"}), "/dev/null", tmp / "c1.err");
   int n = 0;
   ASSERT_EQ(scan_through_queue(q, u.paths[0], n++), "match");
   ASSERT_EQ(scan_through_queue(q, u.paths[2], n++), "no_match");

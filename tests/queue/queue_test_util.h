@@ -1,13 +1,18 @@
 // What the consumer's end-to-end tests share: generated upload images, a hash-list database that
-// lists some of them, and a Redis client for the test's own side of the queue.
+// lists some of them, a Redis client for the test's own side of the queue, a fixture that sets
+// the three up beside a redis-server of the test's own, and the check that every message has its
+// one result.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <hiredis.h>
 
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
@@ -19,6 +24,8 @@
 #include "tests/support/jpeg_encode.h"
 #include "tests/support/run_cli.h"
 #include "tests/support/test_data.h"
+#include "tests/queue/redis_test_server.h"
+#include "tests/unit/temp_dir.h"
 
 namespace hashsieve::testing {
 
@@ -155,5 +162,29 @@ inline std::map<std::string, std::vector<consumer::StreamMessage>> results_by_me
   }
   return by;
 }
+
+// Deduplicated by message id, every message of `ids` has a result in `results` and no other
+// message has one; the copies a message's redeliveries left are identical, and each passes `check`
+// (given the message's index in `ids`) when there is one. `duplicates`: the copies beyond the first.
+void expect_one_result_each(QueueClient& q, const std::vector<std::string>& ids,
+                            const std::function<void(size_t, const consumer::StreamMessage&)>& check = {},
+                            size_t* duplicates = nullptr, const std::string& results = "uploads:results");
+
+// A test with a queue of its own: a redis-server on a free loopback port with its data under tmp,
+// `images` uploads under tmp (the first `listed` of them on list "known" of the database), and the
+// test's client.
+class QueueTest : public ::testing::Test {
+ protected:
+  // `appendonly`: every write is fsynced before Redis answers, so a kill -9 and restart loses
+  // nothing it acknowledged.
+  void start_queue(size_t images, size_t listed, bool appendonly = false);
+  // A new client, e.g. after the server was restarted.
+  void reconnect();
+
+  TempDir tmp;  // first: it outlives the server whose data it holds
+  std::unique_ptr<RedisTestServer> redis;
+  UploadSet uploads;
+  std::unique_ptr<QueueClient> queue;
+};
 
 }  // namespace hashsieve::testing

@@ -1,11 +1,10 @@
-// Scans one batch of messages in parallel and decides what each gets: a scan result, an error
-// result (malformed, deleted), or the dead-letter stream (delivered too often without a result).
+// Decides what one message gets and scans it: a scan result, an error result (malformed, deleted),
+// or the dead-letter stream (delivered too often without a result).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include "consumer/message_result.h"
 #include "consumer/stream_message.h"
@@ -20,14 +19,14 @@ struct MessageOutcome {
   ScanOutcome outcome = ScanOutcome::kNoMatch;
 };
 
-struct BatchPolicy {
+struct MessagePolicy {
   uint64_t max_deliveries = 5;  // a message delivered more often than this is dead-lettered unscanned
   std::string consumer;         // named in dead-letter entries
 };
 
-// One outcome per message, in order. Not ok only when a result line cannot be made (out of memory):
-// then nothing of the batch may be acknowledged.
-Result<std::vector<MessageOutcome>> scan_batch(const Scanner& scanner, const std::vector<StreamMessage>& messages,
-                                               const BatchPolicy& policy);
+// Scans `m` on the scanner's current index generation (`path` with scan_file, `data` with
+// scan_buffer). Not ok only when the result line cannot be made (out of memory): then the
+// message must not be acknowledged.
+Result<MessageOutcome> scan_message(const Scanner& scanner, const StreamMessage& m, const MessagePolicy& policy);
 
 }  // namespace hashsieve::consumer
