@@ -127,7 +127,11 @@ void add_hma_routes(Service::Impl& s) {
     auto lists = bank_filter(s, req);
     json matches = json::array();
     if (lists) {
-      ScanResult r = s.index->scanner().match_hash(*hash, -1, s.call_for(*lists));
+      ScanResult r;
+      {
+        ComputeGate::Pass pass(*s.searches);
+        r = s.index->scanner().match_hash(*hash, -1, s.call_for(*lists));
+      }
       if (r.outcome == ScanOutcome::kError) return send_scan_error(res, r.status);
       s.metrics.add_matches(r.matches.size());
       for (const ScanMatch& m : r.matches)
@@ -147,7 +151,11 @@ void add_hma_routes(Service::Impl& s) {
     if (!hash) return;
     auto lists = bank_filter(s, req);
     if (!lists) return send_json(res, 200, "{}");
-    ScanResult r = s.index->scanner().match_hash(*hash, -1, s.call_for(*lists));
+    ScanResult r;
+    {
+      ComputeGate::Pass pass(*s.searches);
+      r = s.index->scanner().match_hash(*hash, -1, s.call_for(*lists));
+    }
     if (r.outcome == ScanOutcome::kError) return send_scan_error(res, r.status);
     s.metrics.add_matches(r.matches.size());
     send_json(res, 200, by_bank(r).dump());

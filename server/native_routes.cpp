@@ -119,7 +119,11 @@ void add_native_routes(Service::Impl& s) {
         results.push_back({{"error", why.empty() ? "not a string" : why}});
         continue;
       }
-      ScanResult r = s.index->scanner().match_hash(*hash, -1, call);
+      ScanResult r;
+      {
+        ComputeGate::Pass pass(*s.searches);  // per hash: a large batch does not hold a place long
+        r = s.index->scanner().match_hash(*hash, -1, call);
+      }
       if (r.outcome == ScanOutcome::kError) {
         if (r.status.code() == StatusCode::kInvalidArgument)  // e.g. an unknown list: the whole call is wrong
           return send_error(res, 400, r.status.message());

@@ -1,7 +1,9 @@
 #include "server/service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <thread>
 
 #include "server/http_util.h"
 #include "server/service_impl.h"
@@ -95,6 +97,8 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   auto index = LiveScanner::Open(lo);
   if (!index.ok()) return index.status();
   impl->index = std::move(*index);
+  impl->searches = std::make_unique<ComputeGate>(
+      options.searches > 0 ? options.searches : std::max(1u, std::thread::hardware_concurrency()));
 
   Impl& s = *impl;
   s.http.new_task_queue = [&s] { return new WorkerPool(s.options.threads, s.options.queue); };

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "hashsieve/live_scanner.h"
+#include "server/compute_gate.h"
 #include "server/metrics.h"
 #include "server/service.h"
 #include "server/tokens.h"
@@ -18,6 +19,7 @@ struct Service::Impl {
   ServeOptions options;
   std::unique_ptr<LiveScanner> index;
   TokenTable tokens;
+  std::unique_ptr<ComputeGate> searches;  // hash lookups pass it before they search the index
   Metrics metrics;
   std::atomic<int> in_flight{0};
   httplib::Server http;

@@ -26,7 +26,7 @@ struct Options {
   std::string listen = "127.0.0.1:5100", lists, token_file;
   size_t max_body_mib = 50;
   double request_timeout_s = 10, stale_after_s = 65, poll_s = 2;
-  size_t threads = 64, queue = 256;
+  size_t threads = 64, queue = 256, searches = 0;
   int io_timeout_s = 5;
   bool access_log = false;
 };
@@ -58,6 +58,7 @@ int run(const Options& o) {
   so.poll_interval = std::chrono::milliseconds(int64_t(o.poll_s * 1000));
   so.threads = o.threads;
   so.queue = o.queue;
+  so.searches = o.searches;
   so.io_timeout_s = o.io_timeout_s;
   if (o.access_log) so.access_log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
@@ -121,6 +122,10 @@ void add_serve_command(CLI::App& root, Commands& commands) {
   app->add_option("--threads", o->threads, "connection workers (default 64)")->check(in_range(1, 4096))->type_name("N");
   app->add_option("--queue", o->queue, "connections waiting for a worker before 503 (default 256)")
       ->check(in_range(1, 65536))
+      ->type_name("N");
+  app->add_option("--searches", o->searches,
+                  "index searches at once; more lookups wait their turn (default: one per core)")
+      ->check(in_range(0, 4096))
       ->type_name("N");
   app->add_option("--io-timeout", o->io_timeout_s, "seconds a client may stall a read or write (default 5)")
       ->check(in_range(1, 3600))
