@@ -23,7 +23,6 @@ import json
 import os
 import pathlib
 import random
-import re
 import shutil
 import socket
 import statistics
@@ -31,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+from bench_corpus import cli_scan_rate, fill_folder, usable_jpegs
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -56,14 +57,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def local_rate(cli, db, folder, threads):
-    out = subprocess.run([cli, "scan", "--db", str(db), "--threads", str(threads), "--report", os.devnull,
-                          str(folder)], capture_output=True, text=True)
-    if out.returncode not in (0, 1):
-        sys.exit(f"hashsieve scan failed ({out.returncode}): {out.stderr.strip()}")
-    return float(re.search(r"\(([\d.]+) images/s\)", out.stderr).group(1))
-
-
 def dask_time(hsdask, client, snapshot, folder, task_items):
     t = time.perf_counter()
     s = hsdask.scan(client, [str(folder)], snapshot=str(snapshot), report=io.BytesIO(), task_items=task_items)
@@ -87,19 +80,9 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     procs = []
     try:
-        usable = []
-        for p in sorted(pathlib.Path(args.images).glob("*.jp*g")):
-            try:
-                usable.append((p, hashsieve.hash(str(p))))
-            except hashsieve.Error:
-                pass
+        usable = usable_jpegs(hashsieve, args.images)
         folder = work / "images"
-        folder.mkdir()
-        n = 0
-        while n < args.min_images:
-            for p, _ in usable:
-                os.link(p, folder / f"{n:06d}-{p.name}")
-                n += 1
+        n = len(fill_folder(folder, usable, args.min_images, link=True))
         mp = statistics.mean(h.width * h.height for _, h in usable) / 1e6
         rng = random.Random(7)
         with open(work / "list.csv", "w") as f:
@@ -136,11 +119,11 @@ def main():
         client = distributed.Client(address, timeout=30)
         client.wait_for_workers(args.threads, timeout=60)
 
-        local_rate(cli, work / "db", folder, args.threads)  # warm-up: page cache
+        cli_scan_rate(cli, work / "db", folder, args.threads)  # warm-up: page cache
         dask_time(hsdask, client, snapshot.path, folder, args.task_items)  # warm-up: each worker's Scanner
         a, b, small = [], [], []
         for _ in range(args.repeat):
-            a.append(local_rate(cli, work / "db", folder, args.threads))
+            a.append(cli_scan_rate(cli, work / "db", folder, args.threads))
             secs, done, tasks = dask_time(hsdask, client, snapshot.path, folder, args.task_items)
             b.append((done / secs, secs, tasks))
             small.append(dask_time(hsdask, client, snapshot.path, folder, args.small_task_items))

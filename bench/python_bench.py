@@ -6,12 +6,16 @@
      >= 90%.
   2. Scanner.match of 100k hashes (hex strings) in one call vs the C++ index over the same entries
      and queries, timed in C++: queries/s, for each --entries size (default 20,000: a flat scan;
-     1,000,000: the chunk tables). The index is timed two ways, one HashIndex::search over all the
-     queries and calls of 1,024 queries spread over all cores; the target (>= 90%) is against the
-     faster. Also beside the library's Scanner::match_hashes called from C++ on the same queries:
-     what the binding itself adds (hex parsing, Python objects). Each figure is given per wall
-     second and per CPU second of the process (all its threads): on a shared machine the second
-     is the steadier measure of the work each side does.
+     1,000,000: the chunk tables). The index is timed two ways on the same --threads, one
+     HashIndex::search over all the queries (below 65,536 entries a flat scan runs that on one
+     thread) and calls of 1,024 queries spread over the threads (what Scanner.match does); the
+     target (>= 90%) is against the faster. Also beside the library's Scanner::match_hashes_flat
+     called from C++ on the same queries: what the binding itself adds (hex parsing, Python
+     lists and Match objects). Each figure is given per wall second and per CPU second of the
+     process (all its threads): on a shared machine the second is the steadier measure of the
+     work each side does. Also the same call with the hashes as an (n, 32) uint8 array (no Python
+     object per hash to read). The ratio printed is the median over the rounds of each round's
+     Python / baseline, with its range, so one slow run cannot decide it.
   3. Python-side cost of one Scanner.scan call: a Python loop of scan(bytes) vs the same number of
      Scanner::scan_buffer calls timed in C++ (both as the thread's CPU time), on one small JPEG and
      on 16 bytes refused at once (where the library's own work is almost nil). Short native and
@@ -27,13 +31,15 @@ import argparse
 import os
 import pathlib
 import random
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+import numpy as np
+
+from bench_corpus import cli_scan_rate, fill_folder, usable_jpegs
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -99,17 +105,6 @@ def build_store(hashsieve, db, entries, image_hashes, rng):
     return store, hashes
 
 
-def cli_scan_rate(cli, db, folder, threads):
-    out = subprocess.run([cli, "scan", "--db", str(db), "--threads", str(threads), "--report", os.devnull,
-                          str(folder)], capture_output=True, text=True)
-    if out.returncode not in (0, 1):
-        sys.exit(f"hashsieve scan failed ({out.returncode}): {out.stderr.strip()}")
-    m = re.search(r"\(([\d.]+) images/s\)", out.stderr)
-    if not m:
-        sys.exit("could not read images/s from hashsieve scan's summary:\n" + out.stderr)
-    return float(m.group(1))
-
-
 def quartiles(values):
     q = statistics.quantiles(values, n=4) if len(values) > 1 else [values[0]] * 3
     return q[0], q[1], q[2]
@@ -117,23 +112,9 @@ def quartiles(values):
 
 def prepare_images(hashsieve, args, work):
     """Copies of the JPEGs up to --min-images in one folder (for the CLI), and their bytes."""
-    sources = sorted(p for p in pathlib.Path(args.images).iterdir() if p.suffix.lower() in (".jpg", ".jpeg"))
-    usable = []
-    for p in sources:
-        try:
-            usable.append((p, hashsieve.hash(p)))
-        except hashsieve.Error:
-            pass
+    usable = usable_jpegs(hashsieve, args.images)
     folder = work / "images"
-    folder.mkdir()
-    images = []
-    copy = 0
-    while len(images) < args.min_images:
-        for p, _ in usable:
-            target = folder / f"{copy:03d}-{p.name}"
-            shutil.copyfile(p, target)
-            images.append(target.read_bytes())
-        copy += 1
+    images = [p.read_bytes() for p in fill_folder(folder, usable, args.min_images)]
     megapixels = sum(h.width * h.height for _, h in usable) / len(usable) / 1e6
     print(f"setup: {len(images)} JPEGs ({len(usable)} distinct, {megapixels:.2f} MP on average, "
           f"{sum(map(len, images)) / 1e6:.1f} MB), {args.threads} threads, load average {load_average():.1f}",
@@ -156,31 +137,37 @@ def scan_figures(cli, db, scanner, folder, images, args):
 
 
 def match_figures(native, store, scanner, hashes, args, rng):
-    """match of --queries hex hashes vs the C++ index (one call; parallel calls of 1,024) and vs
-    Scanner::match_hashes from C++: queries per wall second, and per CPU second of the process
-    (all threads: the work done, which the machine's other load inflates much less)."""
+    """match of --queries hex hashes vs the C++ index (one call; parallel calls of 1,024, the chunk
+    Scanner.match uses for 100k hashes) and vs Scanner::match_hashes_flat from C++, every side on
+    the same queries and --threads threads: queries per wall second, and per CPU second of the
+    process (all threads: the work done, which the machine's other load inflates much less).
+    Each round runs every side once, a different side first each round; each round gives a
+    Python / baseline ratio, and the medians of those ratios are printed with their range."""
     queries = [near(rng.choice(hashes), rng.randint(0, 40), rng) if rng.random() < 0.1 else random_hash(rng)
                for _ in range(args.queries)]
-    wall = {"one": [], "chunks": [], "library": [], "python": []}
-    cpu = {k: [] for k in wall}
+    array = np.frombuffer(b"".join(bytes.fromhex(h) for h in queries), np.uint8).reshape(len(queries), 32)
+    names = ("one", "chunks", "library", "python", "array")
+    wall = {k: [] for k in names}
+    cpu = {k: [] for k in names}
+
     def index_side():
         (one_w, one_c, one_found), (chunks_w, chunks_c, chunks_found) = \
-            native._time_index_search(store, queries, [0, 1024])
+            native._time_index_search(store, queries, [0, 1024], threads=args.threads)
         return {"one": (one_w, one_c, one_found), "chunks": (chunks_w, chunks_c, chunks_found)}
 
     def library_side():
         return {"library": native._time_scanner_match(scanner, queries, args.threads)}
 
-    def python_side():
+    def python_call(name, hashes):
         t, c = time.perf_counter(), time.process_time()
-        matched = scanner.match(queries, threads=args.threads)
+        matched = scanner.match(hashes, threads=args.threads)
         py_w, py_c = time.perf_counter() - t, time.process_time() - c
-        return {"python": (py_w, py_c, sum(map(len, matched)))}
+        return {name: (py_w, py_c, sum(map(len, matched)))}
 
-    sides = [index_side, library_side, python_side]
+    sides = [index_side, library_side, lambda: python_call("python", queries), lambda: python_call("array", array)]
     for run in range(args.repeat):
         got = {}
-        for side in sides[run % 3:] + sides[:run % 3]:  # each side goes first in turn
+        for side in sides[run % 4:] + sides[:run % 4]:  # each side goes first in turn
             got.update(side())
         found = {name: f for name, (_, _, f) in got.items()}
         assert len(set(found.values())) == 1, found
@@ -191,8 +178,20 @@ def match_figures(native, store, scanner, hashes, args, rng):
     for label, rates in (("wall", wall), ("CPU", cpu)):
         print(f"match runs against {len(hashes):,} entries (queries per {label} second, {py_found:,} matches): " +
               "; ".join(f"{name} " + ", ".join(f"{r:,.0f}" for r in v) for name, v in rates.items()), flush=True)
-    return len(queries), {k: statistics.median(v) for k, v in wall.items()}, \
-        {k: statistics.median(v) for k, v in cpu.items()}
+
+    def paired(rates, baseline, side="python"):
+        """Per round: Python / the baseline's rate in that round (the faster index form for "index")."""
+        out = []
+        for i in range(len(rates[side])):
+            base = max(rates["one"][i], rates["chunks"][i]) if baseline == "index" else rates[baseline][i]
+            out.append(rates[side][i] / base)
+        return statistics.median(out), min(out), max(out)
+
+    medians = {label: {k: statistics.median(v) for k, v in rates.items()} for label, rates in
+               (("wall", wall), ("CPU", cpu))}
+    ratios = {label: {"index": paired(rates, "index"), "library": paired(rates, "library"),
+                      "array": paired(rates, "index", "array")} for label, rates in (("wall", wall), ("CPU", cpu))}
+    return len(queries), medians, ratios
 
 
 def call_figures(native, scanner, images, args):
@@ -249,16 +248,21 @@ def main():
             store, hashes = build_store(hashsieve, db, entries, image_hashes, rng)
             scanner = hashsieve.Scanner(store)
             if "match" in parts:
-                n, wall, cpu = match_figures(_native, store, scanner, hashes, args, rng)
-                for label, m in (("queries/s", wall), ("queries per CPU second", cpu)):
-                    best = max(m["one"], m["chunks"])
-                    rows.append(f"| match, {n:,} hex hashes vs {entries:,} entries ({label}) | "
+                n, medians, ratios = match_figures(_native, store, scanner, hashes, args, rng)
+                for label, unit in (("wall", "queries/s"), ("CPU", "queries per CPU second")):
+                    m, r = medians[label], ratios[label]
+                    (ri, lo_i, hi_i), (rl, lo_l, hi_l) = r["index"], r["library"]
+                    rows.append(f"| match, {n:,} hex hashes vs {entries:,} entries, {args.threads} threads ({unit}) | "
                                 f"HashIndex::search: {m['one']:,.0f} in one call, {m['chunks']:,.0f} in parallel "
-                                f"calls of 1,024 | {m['python']:,.0f} | {m['python'] / m['one']:.2f}x of one call, "
-                                f"{m['python'] / best:.2f}x of the faster | >= 0.90x |")
-                    rows.append(f"| the same against the library's Scanner::match_hashes from C++ ({label}) | "
-                                f"{m['library']:,.0f} | {m['python']:,.0f} | {m['python'] / m['library']:.2f}x | "
-                                f"(the binding's own cost) |")
+                                f"calls of 1,024 | {m['python']:,.0f} | {ri:.2f}x of the faster, per round "
+                                f"(range {lo_i:.2f} to {hi_i:.2f}) | >= 0.90x |")
+                    rows.append(f"| the same against Scanner::match_hashes_flat from C++ ({unit}) | "
+                                f"{m['library']:,.0f} | {m['python']:,.0f} | {rl:.2f}x per round "
+                                f"(range {lo_l:.2f} to {hi_l:.2f}) | (the binding's own cost) |")
+                    ra, lo_a, hi_a = r["array"]
+                    rows.append(f"| the same hashes as an (n, 32) uint8 array ({unit}) | "
+                                f"HashIndex::search, the faster | {m['array']:,.0f} | {ra:.2f}x per round "
+                                f"(range {lo_a:.2f} to {hi_a:.2f}) | (the fast input form) |")
             if k < len(sizes) - 1:
                 continue
             if "scan" in parts:

@@ -1,5 +1,7 @@
 #include "hashsieve/scanner.h"
 
+#include <oneapi/tbb/enumerable_thread_specific.h>
+
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -206,6 +208,30 @@ size_t match_chunk_size(size_t count, int threads) {
   return std::clamp<size_t>(per_thread, 64, 1024);
 }
 
+// one_chunk(chunk number, first hash, hashes) over the chunks of `count` hashes, in parallel on
+// the call's threads (else `default_threads`; 0 = all cores).
+template <typename ChunkFn>
+void for_each_match_chunk(size_t count, const ScanCall& call, int default_threads, const ChunkFn& one_chunk) {
+  const int requested = call.threads > 0 ? call.threads : default_threads;
+  const int threads = resolve_threads(requested);
+  const size_t chunk = match_chunk_size(count, threads);
+  const size_t chunks = (count + chunk - 1) / chunk;
+  auto run = [&](size_t c) { one_chunk(c, c * chunk, std::min(count, c * chunk + chunk) - c * chunk); };
+  if (threads == 1 || chunks <= 1) {
+    for (size_t c = 0; c < chunks; ++c) run(c);
+  } else if (requested <= 0) {  // all cores: the caller's arena already has them
+    parallel_for_index(size_t(0), chunks, run);
+  } else {
+    tbb::task_arena arena(threads);
+    arena.execute([&] { parallel_for_index(size_t(0), chunks, run); });
+  }
+}
+
+size_t match_chunk_count(size_t count, const ScanCall& call, int default_threads) {
+  const size_t chunk = match_chunk_size(count, resolve_threads(call.threads > 0 ? call.threads : default_threads));
+  return (count + chunk - 1) / chunk;
+}
+
 }  // namespace
 
 std::vector<ScanResult> Scanner::match_hashes(const Hash256* hashes, size_t count, const ScanCall& call) const {
@@ -222,26 +248,65 @@ std::vector<ScanResult> Scanner::match_hashes(const Hash256* hashes, size_t coun
       }
       return Status::Ok();
     }
-    const int requested = call.threads > 0 ? call.threads : impl_->options.threads;
-    const int threads = resolve_threads(requested);
-    const size_t chunk = match_chunk_size(count, threads);
-    const size_t chunks = (count + chunk - 1) / chunk;
-    auto one_chunk = [&](size_t c) {
-      const size_t begin = c * chunk, n = std::min(count, begin + chunk) - begin;
+    for_each_match_chunk(count, call, impl_->options.threads, [&](size_t, size_t begin, size_t n) {
       match_hash_batch(*p, hashes + begin, n, ItemControl::of(call, begin), results.data() + begin);
-    };
-    if (threads == 1 || chunks == 1) {
-      for (size_t c = 0; c < chunks; ++c) one_chunk(c);
-    } else if (requested <= 0) {  // all cores: the caller's arena already has them
-      parallel_for_index(size_t(0), chunks, one_chunk);
-    } else {
-      tbb::task_arena arena(threads);
-      arena.execute([&] { parallel_for_index(size_t(0), chunks, one_chunk); });
-    }
+    });
     return Status::Ok();
   });
   if (!st.ok()) results.clear();  // out of memory for the results themselves: nothing to report in
   return results;
+}
+
+Result<Scanner::HashMatches> Scanner::match_hashes_flat(const Hash256* hashes, size_t count,
+                                                        const ScanCall& call) const {
+  return guard_status([&]() -> Result<HashMatches> {
+    auto p = impl_->plan(call);
+    if (!p.ok()) return p.status();
+    // Each chunk's matches and per-hash counts; a thread reuses its chunk-sized ScanResults, so
+    // the batch allocates nothing per hash beyond its matches.
+    struct Chunk {
+      std::vector<ScanMatch> matches;
+      std::vector<uint32_t> counts;
+      Status failed;
+    };
+    std::vector<Chunk> chunks(match_chunk_count(count, call, impl_->options.threads));
+    tbb::enumerable_thread_specific<std::vector<ScanResult>> scratch;
+    for_each_match_chunk(count, call, impl_->options.threads, [&](size_t c, size_t begin, size_t n) {
+      std::vector<ScanResult>& rs = scratch.local();
+      if (rs.size() < n) rs.resize(n);
+      for (size_t k = 0; k < n; ++k) {
+        rs[k].outcome = ScanOutcome::kNoMatch;
+        rs[k].status = Status();
+        rs[k].matches.clear();
+      }
+      match_hash_batch(*p, hashes + begin, n, ItemControl::of(call, begin), rs.data());
+      Chunk& out = chunks[c];
+      out.counts.resize(n);
+      for (size_t k = 0; k < n; ++k) {
+        if (rs[k].outcome == ScanOutcome::kError) {
+          out.failed = rs[k].status;
+          return;
+        }
+        out.counts[k] = uint32_t(rs[k].matches.size());
+        for (ScanMatch& m : rs[k].matches) out.matches.push_back(std::move(m));
+      }
+    });
+    HashMatches flat;
+    flat.generation = p->gen->number;
+    flat.offsets.reserve(count + 1);
+    flat.offsets.push_back(0);
+    size_t total = 0;
+    for (const Chunk& c : chunks) {
+      if (!c.failed.ok()) return c.failed;
+      total += c.matches.size();
+    }
+    flat.matches.reserve(total);
+    for (Chunk& c : chunks) {
+      for (uint32_t n : c.counts) flat.offsets.push_back(flat.offsets.back() + n);
+      for (ScanMatch& m : c.matches) flat.matches.push_back(std::move(m));
+    }
+    return flat;
+  });
 }
 
 std::vector<ScanResult> Scanner::match_hashes(const std::vector<Hash256>& hashes, const ScanCall& call) const {

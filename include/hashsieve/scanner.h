@@ -146,6 +146,17 @@ class HASHSIEVE_API Scanner {
   // when there was no memory for the results themselves.
   std::vector<ScanResult> match_hashes(const Hash256* hashes, size_t count, const ScanCall& call = {}) const;
   std::vector<ScanResult> match_hashes(const std::vector<Hash256>& hashes, const ScanCall& call = {}) const;
+  // The same matches as match_hashes, flattened for callers that want only the matches (a
+  // binding making its own objects): hashes[i]'s are matches[offsets[i] .. offsets[i + 1]).
+  // No ScanResult per hash (over 200 bytes each: most of a large batch's memory and time beyond
+  // the search). Fails as a whole when any hash would have failed (an invalid call, the deadline,
+  // a cancel).
+  struct HashMatches {
+    uint64_t generation = 0;         // the index generation that answered
+    std::vector<ScanMatch> matches;  // per hash sorted as ScanResult::matches
+    std::vector<size_t> offsets;     // count + 1 values
+  };
+  Result<HashMatches> match_hashes_flat(const Hash256* hashes, size_t count, const ScanCall& call = {}) const;
 
   // A batch of images held in memory (e.g. a service's upload queue), scanned in parallel;
   // results[i] is the result of buffers[i]; `id` is copied into ScanResult::path.

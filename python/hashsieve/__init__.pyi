@@ -175,7 +175,9 @@ class Scanner:
     ) -> List[ScanResult]: ...
     def match(
         self,
-        hashes: Union[Sequence[HashValue], Any],
+        # A sequence of hex strings / 32-byte values; or, fastest, n*32 bytes in one buffer or an
+        # (n, 32) uint8 numpy array (any strides).
+        hashes: Union[Sequence[HashValue], bytes, bytearray, memoryview, Any],
         *,
         lists: Optional[Sequence[str]] = None,
         radius: Optional[int] = None,

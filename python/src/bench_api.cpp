@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
@@ -35,7 +36,7 @@ double thread_cpu_seconds() {
   return double(ts.tv_sec) + double(ts.tv_nsec) * 1e-9;
 }
 
-// The queries in calls of `chunk`, the calls spread over all cores (each call on one thread).
+// The queries in calls of `chunk`, the calls spread over the arena's threads (each call on one thread).
 Status search_in_chunks(const HashIndex& index, const std::vector<Hash256>& q, size_t chunk, size_t* found) {
   std::atomic<size_t> total{0};
   std::mutex mu;
@@ -97,28 +98,40 @@ void bind_bench(pb::module_& m) {
 
   m.def(
       "_time_scanner_match",
-      [](const PyScanner& s, pb::handle queries, int threads) {
+      [](const PyScanner& s, pb::handle queries, int threads, bool flat) {
         std::vector<Hash256> q;
         check(parse_hashes(queries, &q));
         pb::gil_scoped_release release;
         ScanCall call;
         call.threads = threads;
-        std::vector<ScanResult> results;
-        const Timed t = timed([&] { results = s.scanner->match_hashes(q, call); });
         size_t found = 0;
-        for (const ScanResult& r : results) {
-          if (r.outcome == ScanOutcome::kError) return std::make_tuple(-1.0, -1.0, size_t(0));
-          found += r.matches.size();
-        }
+        bool failed = false;
+        // Each side frees its results inside the timing, as the Python call does.
+        const Timed t = timed([&] {
+          if (flat) {
+            auto m = s.scanner->match_hashes_flat(q.data(), q.size(), call);
+            failed = !m.ok();
+            if (m.ok()) found = m->matches.size();
+            return;
+          }
+          std::vector<ScanResult> results = s.scanner->match_hashes(q, call);
+          for (const ScanResult& r : results) {
+            failed |= r.outcome == ScanOutcome::kError;
+            found += r.matches.size();
+          }
+        });
+        if (failed) return std::make_tuple(-1.0, -1.0, size_t(0));
         return std::make_tuple(t.wall, t.cpu, found);
       },
-      pb::arg("scanner"), pb::arg("queries"), pb::arg("threads") = 0,
-      "(wall seconds, process CPU seconds, matches) of one Scanner::match_hashes call over the "
-      "queries, timed in C++ without Python objects ((-1, -1, 0) if an item failed).");
+      pb::arg("scanner"), pb::arg("queries"), pb::arg("threads") = 0, pb::arg("flat") = true,
+      "(wall seconds, process CPU seconds, matches) of one Scanner::match_hashes_flat call (what "
+      "Scanner.match runs; flat=False: match_hashes, a ScanResult per hash) over the queries, "
+      "timed in C++ without Python objects ((-1, -1, 0) if an item failed).");
 
   m.def(
       "_time_index_search",
-      [](const PyStore& store, pb::handle queries, std::vector<size_t> chunks, std::vector<std::string> lists) {
+      [](const PyStore& store, pb::handle queries, std::vector<size_t> chunks, std::vector<std::string> lists,
+         int threads) {
         std::vector<Hash256> q;
         check(parse_hashes(queries, &q));
         Result<std::unique_ptr<HashIndex>> index = Status(StatusCode::kInternal, "not run");
@@ -132,10 +145,12 @@ void bind_bench(pb::module_& m) {
           } else {
             index = HashIndex::Build(std::move(*snapshot));
           }
+          // The same thread count as the Python side's call (0: the caller's arena, all cores).
+          tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
           for (size_t chunk : chunks) {
             if (!index.ok() || !searched.ok()) break;
             size_t found = 0;
-            const Timed t = timed([&] {
+            const Timed t = timed([&] { arena.execute([&] {
               if (chunk == 0) {
                 auto matches = (*index)->search(q.data(), q.size(), SearchOptions{});
                 if (matches.ok()) found = matches->size();
@@ -143,7 +158,7 @@ void bind_bench(pb::module_& m) {
               } else {
                 searched = search_in_chunks(**index, q, chunk, &found);
               }
-            });
+            }); });
             timings.emplace_back(t.wall, t.cpu, found);
           }
         }
@@ -152,11 +167,11 @@ void bind_bench(pb::module_& m) {
         return timings;
       },
       pb::arg("store"), pb::arg("queries"), pb::arg("chunks") = std::vector<size_t>{0},
-      pb::arg("lists") = std::vector<std::string>(),
+      pb::arg("lists") = std::vector<std::string>(), pb::arg("threads") = 0,
       "[(wall seconds, process CPU seconds, matches)] of HashIndex::search over the store's active entries at each list's "
       "radius, timed in C++ (the index, built once, is not timed), for each of `chunks`: 0 = one "
       "call over all the queries (the index parallelises inside it), n = calls of n queries each, "
-      "spread over all cores in TBB tasks.");
+      "spread over the threads in TBB tasks; threads as for Scanner.match (0 = all cores).");
 }
 
 }  // namespace hashsieve::py

@@ -108,21 +108,72 @@ Status parse_hash(pb::handle obj, Hash256* out) {
   return invalid(std::string("a hash must be 64 hex digits (str) or 32 bytes, got ") + Py_TYPE(o)->tp_name);
 }
 
+namespace {
+
+bool byte_format(const char* f) {
+  return f == nullptr || (f[0] != '\0' && f[1] == '\0' && (f[0] == 'B' || f[0] == 'b' || f[0] == 'c'));
+}
+
+// n hashes from an (n, 32) byte array (any strides) or n*32 bytes in one run; false when `v` is
+// not a buffer of bytes (then the caller reads it as a sequence).
+bool hashes_from_buffer(const Py_buffer& v, std::vector<Hash256>* out, Status* st) {
+  if (v.itemsize != 1 || !byte_format(v.format)) return false;
+  const auto* p = static_cast<const uint8_t*>(v.buf);
+  if (v.ndim == 1 || v.ndim == 0) {
+    const Py_ssize_t stride = v.strides && v.ndim == 1 ? v.strides[0] : 1;
+    if (v.len % Py_ssize_t(kHashBytes) != 0) {
+      *st = invalid("hashes as bytes must be n*32 bytes, got " + std::to_string(v.len));
+      return true;
+    }
+    out->resize(size_t(v.len) / kHashBytes);
+    uint8_t raw[kHashBytes];
+    for (size_t i = 0; i < out->size(); ++i) {
+      const uint8_t* row = p + Py_ssize_t(i * kHashBytes) * stride;
+      if (stride != 1) {
+        for (size_t j = 0; j < kHashBytes; ++j) raw[j] = row[Py_ssize_t(j) * stride];
+        row = raw;
+      }
+      (*out)[i] = hash_from_bytes(row);
+    }
+    return true;
+  }
+  if (v.ndim != 2) {
+    *st = invalid("a hash array must be (n, 32) bytes, got " + std::to_string(v.ndim) + " dimensions");
+    return true;
+  }
+  if (v.shape[1] != static_cast<Py_ssize_t>(kHashBytes)) {
+    *st = invalid("a hash array must be (n, 32) bytes, got (n, " + std::to_string(v.shape[1]) + ")");
+    return true;
+  }
+  const Py_ssize_t s0 = v.strides ? v.strides[0] : Py_ssize_t(kHashBytes), s1 = v.strides ? v.strides[1] : 1;
+  out->resize(static_cast<size_t>(v.shape[0]));
+  uint8_t raw[kHashBytes];
+  for (size_t i = 0; i < out->size(); ++i) {
+    const uint8_t* row = p + Py_ssize_t(i) * s0;
+    if (s1 != 1) {
+      for (size_t j = 0; j < kHashBytes; ++j) raw[j] = row[Py_ssize_t(j) * s1];
+      row = raw;
+    }
+    (*out)[i] = hash_from_bytes(row);
+  }
+  return true;
+}
+
+}  // namespace
+
 Status parse_hashes(pb::handle obj, std::vector<Hash256>* out) {
   PyObject* o = obj.ptr();
   out->clear();
-  if (PyUnicode_Check(o) || PyBytes_Check(o))
-    return invalid("expected a sequence of hashes; wrap a single hash in a list");
-  // An (n, 32) array of bytes: read without touching each row as a Python object.
+  if (PyUnicode_Check(o)) return invalid("expected a sequence of hashes; wrap a single hash in a list");
+  // Bytes in one buffer (an (n, 32) uint8 array, n*32 bytes): read without a Python object per hash.
   if (PyObject_CheckBuffer(o)) {
     ByteView v;
-    if (v.open(o, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | PyBUF_ND) && v.buf.ndim == 2 && v.buf.itemsize == 1) {
-      if (v.buf.shape[1] != static_cast<Py_ssize_t>(kHashBytes))
-        return invalid("a hash array must be (n, 32) bytes, got (n, " + std::to_string(v.buf.shape[1]) + ")");
-      const auto* p = static_cast<const uint8_t*>(v.buf.buf);
-      out->resize(static_cast<size_t>(v.buf.shape[0]));
-      for (size_t i = 0; i < out->size(); ++i) (*out)[i] = hash_from_bytes(p + i * kHashBytes);
-      return Status::Ok();
+    if (v.open(o, PyBUF_RECORDS_RO)) {
+      Status st;
+      if (hashes_from_buffer(v.buf, out, &st)) {
+        if (!st.ok()) out->clear();
+        return st;
+      }
     }
   }
   PyObject* seq = PySequence_Fast(o, "expected a sequence of hashes");

@@ -64,7 +64,8 @@ pb::list to_lists(const std::vector<Match>& matches, size_t queries) {
 void bind_index(pb::module_& m) {
   pb::class_<PyIndex>(m, "Index", R"doc(Exact Hamming search over PDQ hashes held in memory.
 
-Index(hashes): hashes is a sequence of hex strings or 32-byte values, or an (n, 32) uint8 array.
+Index(hashes): hashes is a sequence of hex strings or 32-byte values, an (n, 32) uint8 array
+(any strides) or n*32 bytes in one buffer.
 Entries are numbered 0..n-1 in that order (duplicates are separate entries). Every entry within
 the radius is found (100% recall). Immutable; safe to query from many threads; picklable.)doc")
       .def(pb::init([](pb::handle hashes) {

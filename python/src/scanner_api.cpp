@@ -51,12 +51,9 @@ pb::object generation_dict(const GenerationInfo& g) {
   return std::move(d);
 }
 
-// Scanner::match_hashes' results as one list of Match per hash. The first failed item raises
-// (they fail together: an invalid call, a timeout, a cancel). GIL held.
-pb::list match_lists(std::vector<ScanResult> results, size_t expected) {
-  if (results.size() != expected) check(Status(StatusCode::kInternal, "out of memory for the match results"));
-  for (const ScanResult& r : results)
-    if (r.outcome == ScanOutcome::kError) check(r.status);
+// Scanner::match_hashes_flat's matches as one list of Match per hash, built in one pass. GIL held.
+pb::list match_lists(Scanner::HashMatches& found, size_t expected) {
+  if (found.offsets.size() != expected + 1) check(Status(StatusCode::kInternal, "match results of the wrong size"));
   // One list per hash: without a pause the collector would walk the young lists every few hundred.
   struct GcPause {
     int was_enabled = PyGC_Disable();
@@ -64,14 +61,15 @@ pb::list match_lists(std::vector<ScanResult> results, size_t expected) {
       if (was_enabled) PyGC_Enable();
     }
   } pause;
-  pb::list out(results.size());
-  for (size_t i = 0; i < results.size(); ++i) {
-    std::vector<ScanMatch>& found = results[i].matches;
-    PyObject* l = PyList_New(static_cast<Py_ssize_t>(found.size()));
+  pb::list out(expected);
+  for (size_t i = 0; i < expected; ++i) {
+    const size_t begin = found.offsets[i], n = found.offsets[i + 1] - begin;
+    PyObject* l = PyList_New(static_cast<Py_ssize_t>(n));
     if (!l) throw pb::error_already_set();
     PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), l);
-    for (size_t k = 0; k < found.size(); ++k)
-      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(k), pb::cast(PyMatch{std::move(found[k]), false}).release().ptr());
+    for (size_t k = 0; k < n; ++k)
+      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(k),
+                      pb::cast(PyMatch{std::move(found.matches[begin + k]), false}).release().ptr());
   }
   return out;
 }
@@ -241,20 +239,25 @@ once cancelled, items not yet started report Cancelled without being opened.)doc
              p.call.threads = threads;
              std::vector<Hash256> q;
              check(parse_hashes(hashes, &q));
-             std::vector<ScanResult> results;
+             Result<Scanner::HashMatches> found = Status(StatusCode::kInternal, "not run");
              {
                pb::gil_scoped_release release;
-               results = s.scanner->match_hashes(q, p.call);
+               found = s.scanner->match_hashes_flat(q.data(), q.size(), p.call);
              }
-             return match_lists(std::move(results), q.size());
+             Scanner::HashMatches flat = take(std::move(found));
+             return match_lists(flat, q.size());
            },
            pb::arg("hashes"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
            pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr, pb::arg("threads") = 0,
-           R"doc(Matches hashes the caller already has (hex strings, 32-byte values or an
-(n, 32) uint8 array) against the scanner's lists, radii and allow list. Returns one list of
-Match per hash, nearest first (no quality gate: the hashes carry no quality). The hashes are
-matched in parallel (threads: 0 = all cores). A malformed hash raises ValueError naming its
-position; lists, radius, timeout and cancel as for scan() (a timeout or cancel raises Cancelled).)doc")
+           R"doc(Matches hashes the caller already has against the scanner's lists, radii and
+allow list. Returns one list of Match per hash, nearest first (no quality gate: the hashes carry
+no quality). The hashes are matched in parallel (threads: 0 = all cores).
+
+hashes: a sequence of hex strings and/or 32-byte values; or, without a Python object per hash
+(the fast path for large batches), n*32 bytes in one buffer (bytes, bytearray, memoryview) or an
+(n, 32) uint8 numpy array of any strides. A malformed hash raises ValueError naming its position,
+a buffer of the wrong shape or dtype ValueError saying why. lists, radius, timeout and cancel as
+for scan() (a timeout or cancel raises Cancelled).)doc")
       .def("reload",
            [](PyScanner& s) {
              Result<GenerationInfo> info = Status(StatusCode::kInternal, "not run");

@@ -119,3 +119,54 @@ def test_call_errors_raise_for_the_batch(store, lists, rng):
     with pytest.raises(ValueError, match="hash 1999"):
         scanner.match(q[:-1] + ["z" * 64])
     assert scanner.match([]) == []
+
+
+def test_hashes_in_one_buffer_equal_the_hex_path(store, lists, rng, tmp_path):
+    """The fast input forms: n*32 bytes in one buffer, an (n, 32) uint8 array of any strides."""
+    fill_b(store, lists, tmp_path)
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 3000)
+    want = as_tuples(scanner.match(q))
+    raw = b"".join(bytes.fromhex(h) for h in q)
+    array = np.frombuffer(raw, np.uint8).reshape(len(q), 32)
+    wide = np.zeros((len(q), 64), np.uint8)
+    wide[:, 16:48] = array  # rows 64 bytes apart
+    every_other = np.repeat(array, 2, axis=0)[::2]
+    forms = {
+        "bytes": raw,
+        "bytearray": bytearray(raw),
+        "memoryview": memoryview(raw),
+        "1-d array": np.frombuffer(raw, np.uint8),
+        "strided 1-d array": np.repeat(np.frombuffer(raw, np.uint8), 2)[::2],
+        "column slice": wide[:, 16:48],
+        "row step": every_other,
+        "fortran order": np.asfortranarray(array),
+        "int8 array": array.view(np.int8),
+    }
+    for name, form in forms.items():
+        assert as_tuples(scanner.match(form, threads=2)) == want, name
+    assert scanner.match(b"") == []
+    assert scanner.match(np.zeros((0, 32), np.uint8)) == []
+    # One hash as 32 bytes is a batch of one.
+    assert as_tuples(scanner.match(bytes.fromhex(q[0]))) == want[:1]
+
+
+def test_hash_buffers_of_the_wrong_shape_raise(store):
+    scanner = hashsieve.Scanner(store)
+    bad = {
+        "31 columns": np.zeros((4, 31), np.uint8),
+        "3 dimensions": np.zeros((4, 32, 1), np.uint8),
+        "33 bytes": bytes(33),
+        "1-d array of 40": np.zeros(40, np.uint8),
+        "wider items": np.zeros((4, 32), np.int64),
+        "floats": np.zeros((4, 32), np.float32),
+        "hex text": "ab" * 32,
+    }
+    for name, form in bad.items():
+        with pytest.raises(ValueError):
+            scanner.match(form)
+            pytest.fail(name)
+    with pytest.raises(ValueError, match=r"\(n, 31\)"):
+        scanner.match(bad["31 columns"])
+    with pytest.raises(ValueError, match="n\\*32 bytes, got 33"):
+        scanner.match(bad["33 bytes"])

@@ -252,3 +252,71 @@ TEST(ScannerMatchHashes, ObserverHearsEveryItemOnceAndOneGenerationAnswers) {
 
 }  // namespace
 }  // namespace hashsieve
+
+namespace hashsieve {
+namespace {
+
+// match_hashes_flat: hash i's matches are match_hashes' result i's, whatever the thread count,
+// with the allow list and radii applied; a call that fails for any hash fails as a whole.
+TEST(ScannerMatchHashesFlat, SameMatchesAsMatchHashesInInputOrder) {
+  std::mt19937_64 rng(29);
+  EntrySnapshot snap = three_lists(rng, 600);
+  const std::vector<Hash256> q = queries_for(snap, rng, 5000);
+  ScanOptions o;
+  o.allow = {{"alpha", std::string(snap.entry_ids.get(0))}};
+  auto s = make_scanner(std::move(snap), o);
+  ScanCall narrow;
+  narrow.radius = 12;
+  for (ScanCall call : {ScanCall{}, narrow}) {
+    const std::vector<ScanResult> want = s->match_hashes(q, call);
+    size_t total = 0;
+    for (const ScanResult& r : want) total += r.matches.size();
+    ASSERT_GT(total, q.size() / 5);
+    for (int threads : {1, 0, 3}) {
+      call.threads = threads;
+      auto flat = s->match_hashes_flat(q.data(), q.size(), call);
+      ASSERT_TRUE(flat.ok()) << flat.status().to_string();
+      ASSERT_EQ(flat->offsets.size(), q.size() + 1);
+      EXPECT_EQ(flat->offsets.front(), 0u);
+      EXPECT_EQ(flat->offsets.back(), flat->matches.size());
+      EXPECT_EQ(flat->matches.size(), total);
+      EXPECT_EQ(flat->generation, s->generation().number);
+      for (size_t i = 0; i < q.size(); ++i) {
+        ScanResult got;
+        got.matches.assign(flat->matches.begin() + ptrdiff_t(flat->offsets[i]),
+                           flat->matches.begin() + ptrdiff_t(flat->offsets[i + 1]));
+        ASSERT_EQ(keys(got), keys(want[i])) << "threads " << threads << " hash " << i;
+      }
+    }
+  }
+  auto none = s->match_hashes_flat(q.data(), 0);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->matches.empty());
+  EXPECT_EQ(none->offsets, std::vector<size_t>{0});
+}
+
+TEST(ScannerMatchHashesFlat, CallErrorsAndCancellationFailTheCall) {
+  std::mt19937_64 rng(31);
+  EntrySnapshot snap = three_lists(rng, 100);
+  const std::vector<Hash256> q = queries_for(snap, rng, 3000);
+  auto s = make_scanner(std::move(snap));
+  ScanCall unknown;
+  unknown.lists = {"nope"};
+  CancelToken token;
+  token.cancel();
+  ScanCall cancelled;
+  cancelled.cancel = &token;
+  ScanCall late;
+  late.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  const std::pair<const ScanCall*, StatusCode> cases[] = {{&unknown, StatusCode::kInvalidArgument},
+                                                          {&cancelled, StatusCode::kCancelled},
+                                                          {&late, StatusCode::kCancelled}};
+  for (const auto& [call, code] : cases) {
+    auto r = s->match_hashes_flat(q.data(), q.size(), *call);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), code);
+  }
+}
+
+}  // namespace
+}  // namespace hashsieve
