@@ -88,6 +88,13 @@ bool parse_quality(std::string_view s, int* q) {
   return true;
 }
 
+// hashsieve's own `hash,entry_id,...` and the common two-column `hash,id` / `pdq,id` layouts.
+bool is_csv_header(const std::vector<std::string_view>& fields) {
+  if (fields.size() < 2) return false;
+  const std::string a = lower(trim(fields[0])), b = lower(trim(fields[1]));
+  return (a == "hash" || a == "pdq") && (b == "entry_id" || b == "id");
+}
+
 ByteSource::~ByteSource() {
   if (f_ && owned_) std::fclose(f_);
 }
@@ -129,7 +136,7 @@ ListFormat detect_format(std::string_view head) {
   if (!more.ok() || !*more || r.fields.empty()) return ListFormat::kHexLines;
   std::vector<std::string> f;
   for (auto v : r.fields) f.push_back(lower(trim(v)));
-  if (f[0] == "hash" && f.size() >= 2 && f[1] == "entry_id") return ListFormat::kHashsieveCsv;
+  if (is_csv_header(r.fields)) return ListFormat::kHashsieveCsv;
   if (f[0] == "indicator") return ListFormat::kTxStoredCsv;
   if (f[0] == "signal_type") return ListFormat::kTxExportCsv;
   if (f[0].rfind("hash=", 0) == 0) return ListFormat::kHexLines;

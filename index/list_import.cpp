@@ -1,7 +1,10 @@
 // The import loop: rows from a reader into atomic store batches, with the ids of the import
 // tracked so a row that gives an id again is counted (and, when it changes an active hash,
 // reported) instead of silently replacing the first.
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <thread>
 
 #include "common/api_guard.h"
 #include "index/list_rows.h"
@@ -59,6 +62,9 @@ uint64_t row_value(const ListEntry& e) {
   return v <= 1 ? v + 2 : v;
 }
 
+// Parsing and storing overlap: full batches go to a writer thread through a one-batch slot, so
+// at most two batches are in memory (the one being stored, the one being filled). A store error
+// stops the reading at the next hand-off.
 class ImportSink final : public ListSink {
  public:
   ImportSink(HashStore& store, const std::string& list, const ImportOptions& options, ImportReport* report,
@@ -66,6 +72,7 @@ class ImportSink final : public ListSink {
       : store_(store), list_(list), options_(options), report_(report), file_(file) {
     rows_.reserve(std::min<size_t>(options.batch_rows, 1 << 16));
   }
+  ~ImportSink() { stop(); }
 
   Status row(ListEntry&& e, uint64_t line) override {
     uint64_t previous;
@@ -80,38 +87,86 @@ class ImportSink final : public ListSink {
     }
     bytes_ += sizeof(ListEntry) + e.entry_id.size() + e.metadata.size() + 132 * !e.digests.empty();
     rows_.push_back(std::move(e));
-    if (rows_.size() >= std::max<size_t>(options_.batch_rows, 1) || bytes_ >= options_.batch_bytes) return flush();
+    if (rows_.size() >= std::max<size_t>(options_.batch_rows, 1) || bytes_ >= options_.batch_bytes) return hand_off();
     return Status::Ok();
   }
   void error(RowError&& e) override {
     ++report_->error_count;
     if (report_->errors.size() < options_.max_errors) report_->errors.push_back(std::move(e));
   }
-  Status flush() {
+  // Stores what is left and waits for the writer.
+  Status finish() {
+    if (Status s = hand_off(); !s.ok()) return s;
+    stop();
+    return failed_;
+  }
+  // Waits for the writer to store what it holds.
+  void stop() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+  }
+
+ private:
+  Status hand_off() {
     if (rows_.empty()) return Status::Ok();
-    auto st = store_.import_batch(list_, rows_);
-    const size_t n = rows_.size();
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return !full_ || !failed_.ok(); });
+      if (!failed_.ok()) return failed_;
+      slot_.swap(rows_);
+      full_ = true;
+      if (!writer_.joinable()) writer_ = std::thread([this] { write_loop(); });
+    }
+    cv_.notify_all();
     rows_.clear();
     bytes_ = 0;
+    return Status::Ok();
+  }
+  void write_loop() {
+    while (true) {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, [&] { return full_ || done_; });
+      if (!full_) return;
+      lock.unlock();  // the slot stays full while it is stored: the reader fills the next batch
+      Status s = store_batch(slot_);
+      slot_.clear();
+      lock.lock();
+      full_ = false;
+      if (!s.ok() && failed_.ok()) failed_ = s;
+      lock.unlock();
+      cv_.notify_all();
+    }
+  }
+  Status store_batch(const std::vector<ListEntry>& rows) {
+    auto st = store_.import_batch(list_, rows);
     if (!st.ok())  // what is committed stays: say how much, so the operator knows where to resume
       return Status(st.status().code(), st.status().message() + " (" + std::to_string(report_->batches) +
                                             " batches, " + std::to_string(report_->rows_committed) +
                                             " rows committed before)");
-    report_->rows_committed += n;
+    report_->rows_committed += rows.size();
     report_->stats += *st;
     ++report_->batches;
     return Status::Ok();
   }
 
- private:
   HashStore& store_;
   const std::string& list_;
   const ImportOptions& options_;
-  ImportReport* report_;
+  ImportReport* report_;  // the reader thread counts rows and errors, the writer thread batches
   std::string file_;
   std::vector<ListEntry> rows_;
   size_t bytes_ = 0;
   SeenIds seen_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<ListEntry> slot_;  // the batch handed to the writer
+  bool full_ = false, done_ = false;
+  Status failed_ = Status::Ok();
+  std::thread writer_;
 };
 
 }  // namespace
@@ -121,8 +176,11 @@ Result<ImportReport> import_list(HashStore& store, const std::string& list, List
   return guard_status([&]() -> Result<ImportReport> {
     ImportReport report;
     ImportSink sink(store, list, options, &report, reader.name());
-    if (Status s = reader.read(sink); !s.ok()) return s;
-    if (Status s = sink.flush(); !s.ok()) return s;
+    if (Status s = reader.read(sink); !s.ok()) {
+      sink.stop();  // the batches handed over before are stored; the partial one is not
+      return s;
+    }
+    if (Status s = sink.finish(); !s.ok()) return s;
     report.counts = reader.counts();
     return report;
   });

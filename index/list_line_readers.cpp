@@ -131,7 +131,7 @@ class LineReader final : public ListReader {
       }
       case ListFormat::kHashsieveCsv: {
         if (head.empty() && r.fields.size() <= 1) return Status::Ok();
-        if (head == "hash") return Status::Ok();  // header
+        if (head == "hash" || is_csv_header(r.fields)) return Status::Ok();  // header
         if (r.fields.size() < 2) { *why = "expected hash,entry_id[,quality,state,metadata,md5,sha1,sha256,sha512]"; return Status::Ok(); }
         std::string state = lower(field(r, 3));
         if (state == "withdrawn") e.state = EntryState::kWithdrawn;

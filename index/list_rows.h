@@ -22,6 +22,9 @@ std::string lower(std::string_view s);
 // Returns "" for a good id, else the reason for the row error.
 std::string entry_id_problem(std::string_view id);
 
+// A header line of the CSV format: hash (or pdq), then entry_id (or id), then any columns.
+bool is_csv_header(const std::vector<std::string_view>& fields);
+
 // Parses a hash field; on failure returns a reason for the row error.
 bool parse_hash_field(std::string_view text, Hash256* h, std::string* why);
 bool is_hash(std::string_view text);

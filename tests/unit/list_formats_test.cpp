@@ -32,6 +32,22 @@ TEST(ListFormats, HexLinesAndReferenceCsv) {
   EXPECT_EQ(r.errors()[0].to_string().rfind("in.txt:5: ", 0), 0u);
 }
 
+TEST(ListFormats, TwoColumnHeaderIsCsv) {
+  // `hash,id` and `pdq,id` (any case, quoted or not, CRLF) are headers: the second column is the id.
+  for (std::string head : {"hash,id", "pdq,id", "\"PDQ\",\"ID\"", "hash,entry_id"}) {
+    Read r = read_text(head + "\r\n" + kH1 + ",7\r\n" + kH2 + ",8\r\n");
+    EXPECT_EQ(r.format, ListFormat::kHashsieveCsv) << head;
+    EXPECT_TRUE(r.errors().empty()) << head << ": " << r.errors()[0].to_string();
+    ASSERT_EQ(r.rows().size(), 2u) << head;
+    EXPECT_EQ(r.rows()[0].entry_id, "7");
+    EXPECT_EQ(to_hex(r.rows()[1].hash), kH2);
+    EXPECT_EQ(r.rows()[1].entry_id, "8");
+  }
+  // Other first lines are still judged by shape: a hash with a note is a hash line.
+  EXPECT_EQ(read_text(kH1 + ",id\n").format, ListFormat::kHexLines);
+  EXPECT_EQ(read_text("hash,path\n" + kH1 + ",a.jpg\n").format, ListFormat::kHexLines);
+}
+
 TEST(ListFormats, PdqPhotoHasherDetails) {
   // pdq-photo-hasher --details: hash=,norm=,delta=,quality=,filename= (the file name is the rest).
   Read r = read_text("hash=" + kH1 + ",norm=128,delta=0,quality=100,filename=dir/a,b.jpg\n"
