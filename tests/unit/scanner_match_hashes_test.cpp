@@ -189,26 +189,34 @@ TEST(ScannerMatchHashes, AllowListAndMetadataAsMatchHash) {
   EXPECT_EQ(k.matches[0].metadata, "{\"n\":3}");
 }
 
+// Calls that must fail, each with the status it fails with: an unknown list, a radius beyond 256,
+// a cancelled token, a deadline already past.
+struct FailingCalls {
+  ScanCall unknown, too_wide, cancelled, late;
+  CancelToken token;
+  FailingCalls() {
+    unknown.lists = {"nope"};
+    too_wide.radius = 257;
+    token.cancel();
+    cancelled.cancel = &token;
+    late.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  }
+  FailingCalls(const FailingCalls&) = delete;
+  std::vector<std::pair<const ScanCall*, StatusCode>> cases() const {
+    return {{&unknown, StatusCode::kInvalidArgument},
+            {&too_wide, StatusCode::kInvalidArgument},
+            {&cancelled, StatusCode::kCancelled},
+            {&late, StatusCode::kCancelled}};
+  }
+};
+
 TEST(ScannerMatchHashes, CallErrorsAndCancellationReachEveryItem) {
   std::mt19937_64 rng(19);
   EntrySnapshot snap = three_lists(rng, 100);
   const std::vector<Hash256> q = queries_for(snap, rng, 2000);
   auto s = make_scanner(std::move(snap));
-  ScanCall unknown;
-  unknown.lists = {"nope"};
-  ScanCall too_wide;
-  too_wide.radius = 257;
-  CancelToken token;
-  token.cancel();
-  ScanCall cancelled;
-  cancelled.cancel = &token;
-  ScanCall late;
-  late.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  const std::pair<const ScanCall*, StatusCode> cases[] = {{&unknown, StatusCode::kInvalidArgument},
-                                                          {&too_wide, StatusCode::kInvalidArgument},
-                                                          {&cancelled, StatusCode::kCancelled},
-                                                          {&late, StatusCode::kCancelled}};
-  for (const auto& [call, code] : cases) {
+  FailingCalls calls;
+  for (const auto& [call, code] : calls.cases()) {
     const std::vector<ScanResult> r = s->match_hashes(q, *call);
     ASSERT_EQ(r.size(), q.size());
     for (size_t i = 0; i < r.size(); ++i) {
@@ -300,18 +308,8 @@ TEST(ScannerMatchHashesFlat, CallErrorsAndCancellationFailTheCall) {
   EntrySnapshot snap = three_lists(rng, 100);
   const std::vector<Hash256> q = queries_for(snap, rng, 3000);
   auto s = make_scanner(std::move(snap));
-  ScanCall unknown;
-  unknown.lists = {"nope"};
-  CancelToken token;
-  token.cancel();
-  ScanCall cancelled;
-  cancelled.cancel = &token;
-  ScanCall late;
-  late.deadline = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-  const std::pair<const ScanCall*, StatusCode> cases[] = {{&unknown, StatusCode::kInvalidArgument},
-                                                          {&cancelled, StatusCode::kCancelled},
-                                                          {&late, StatusCode::kCancelled}};
-  for (const auto& [call, code] : cases) {
+  FailingCalls calls;
+  for (const auto& [call, code] : calls.cases()) {
     auto r = s->match_hashes_flat(q.data(), q.size(), *call);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), code);
