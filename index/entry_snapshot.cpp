@@ -1,12 +1,8 @@
 #include "hashsieve/entry_snapshot.h"
 
-namespace hashsieve {
+#include <algorithm>
 
-void EntryIdTable::reserve(size_t entries, size_t bytes) {
-  lengths_.reserve(entries);
-  block_offsets_.reserve(entries / kBlock + 1);
-  chars_.reserve(bytes);
-}
+namespace hashsieve {
 
 void EntryIdTable::push_back(std::string_view id) {
   if (lengths_.size() % kBlock == 0) block_offsets_.push_back(chars_.size());
@@ -41,6 +37,28 @@ void EntryIdTable::shrink_to_fit() {
   chars_.shrink_to_fit();
   lengths_.shrink_to_fit();
   block_offsets_.shrink_to_fit();
+}
+
+namespace {
+// Room for at least n, growing at least twofold, so that reserving list after list of a snapshot
+// stays linear in what it holds.
+template <typename C>
+void reserve_at_least(C& c, size_t n) {
+  if (n > c.capacity()) c.reserve(std::max(n, 2 * c.capacity()));
+}
+}  // namespace
+
+void EntryIdTable::reserve(size_t entries, size_t bytes) {
+  reserve_at_least(lengths_, entries);
+  reserve_at_least(block_offsets_, entries / kBlock + 1);
+  reserve_at_least(chars_, bytes);
+}
+
+void EntryTextTable::reserve(size_t entries, size_t bytes) {
+  reserve_at_least(chars_, bytes);
+  reserve_at_least(lengths_, entries);  // capacity only: the table stays all-empty until a text
+  reserve_at_least(block_chars_, entries / kBlock + 1);
+  reserve_at_least(block_lengths_, entries / kBlock + 1);
 }
 
 void EntryTextTable::push_length(size_t len) {

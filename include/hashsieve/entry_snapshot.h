@@ -24,6 +24,7 @@ class HASHSIEVE_API EntryIdTable {
   void append(std::string_view chars, const std::vector<uint8_t>& lengths);
   std::string_view get(size_t i) const noexcept;
   size_t size() const noexcept { return lengths_.size(); }
+  size_t text_bytes() const noexcept { return chars_.size(); }
   size_t memory_bytes() const noexcept;
   void shrink_to_fit();
 
@@ -38,10 +39,12 @@ class HASHSIEVE_API EntryIdTable {
 // per entry and offsets every 16 entries; nothing at all while every text is empty.
 class EntryTextTable {
  public:
+  void reserve(size_t entries, size_t bytes);
   void push_back(std::string_view text);
   void append(const EntryTextTable& other);
   std::string_view get(size_t i) const noexcept;  // "" past the end
   size_t size() const noexcept { return size_; }
+  size_t text_bytes() const noexcept { return chars_.size(); }
   size_t memory_bytes() const noexcept;
   void shrink_to_fit();
 

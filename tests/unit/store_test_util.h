@@ -92,7 +92,9 @@ inline std::string schema_version_of(const std::string& path) {
   RawRocksDb raw(path, /*read_only=*/true);
   std::string v;
   EXPECT_NE(raw.family("meta"), nullptr);
-  if (raw.family("meta")) EXPECT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.family("meta"), "schema_version", &v).ok());
+  if (raw.family("meta")) {
+    EXPECT_TRUE(raw.db->Get(rocksdb::ReadOptions(), raw.family("meta"), "schema_version", &v).ok());
+  }
   return v;
 }
 
