@@ -32,7 +32,6 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
                          std::chrono::system_clock::now().time_since_epoch()).count();
   gen->index = std::move(*index);
   gen->exact = std::make_unique<const ExactIndex>(std::move(digests), lists);
-  gen->digest_costs = digest_costs_for_this_cpu();
   for (const SnapshotList& l : gen->index->lists()) {
     int r = options.radius >= 0 ? options.radius : l.default_radius;
     for (const auto& [name, radius] : options.list_radius)
@@ -122,7 +121,7 @@ DigestMask digest_kinds(const IndexGeneration& gen, const std::vector<char>& sel
   DigestCombos combos = 0;
   for (size_t i = 0; i < selected.size(); ++i)
     if (selected[i]) combos = DigestCombos(combos | gen.exact->combos_of(i));
-  return cheapest_cover(combos, gen.digest_costs);
+  return cheapest_cover(combos, digest_costs_for_this_cpu());
 }
 
 std::vector<ScanMatch> match_digests(const IndexGeneration& gen, const Digests& upload, const std::vector<char>& selected) {

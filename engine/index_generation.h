@@ -21,7 +21,6 @@ struct IndexGeneration {
   std::unique_ptr<HashIndex> index;
   std::unique_ptr<const ExactIndex> exact;  // digests -> entries, lists indexed like index->lists()
   std::vector<int> list_radius;  // indexed like index->lists()
-  DigestCosts digest_costs{};      // this CPU's, for choosing which kinds uploads are digested with
 };
 
 Result<std::shared_ptr<const IndexGeneration>> build_generation(const HashStore& store, const ScanOptions& options,

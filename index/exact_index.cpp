@@ -3,7 +3,7 @@
 namespace hashsieve {
 
 ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
-    : records_(std::move(digests)), kinds_(lists, 0), combos_(lists, 0), maps_(lists * kDigestKinds) {
+    : records_(std::move(digests)), combos_(lists, 0), maps_(lists * kDigestKinds) {
   std::vector<DigestMask> record_kinds(records_.size(), 0);
   for (size_t k = 0; k < size_t(kDigestKinds); ++k) {
     const std::string& bytes = records_.bytes[k];
@@ -11,7 +11,6 @@ ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
     for (size_t i = 0; i < owner.size(); ++i) {
       const size_t list = records_.list[owner[i]];
       if (list >= lists) continue;
-      kinds_[list] = DigestMask(kinds_[list] | (1u << k));
       record_kinds[owner[i]] = DigestMask(record_kinds[owner[i]] | (1u << k));
       maps_[list * kDigestKinds + k].emplace(std::string_view(bytes).substr(i * kDigestSizes[k], kDigestSizes[k]),
                                              owner[i]);
@@ -21,9 +20,18 @@ ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
     if (records_.list[r] < lists) combos_[records_.list[r]] |= digest_combo(record_kinds[r]);
 }
 
+DigestMask ExactIndex::kinds_of(size_t list) const noexcept {
+  DigestMask kinds = 0;
+  for (int k = 0; k < kDigestKinds && list < combos_.size(); ++k)
+    if (!maps_[list * kDigestKinds + size_t(k)].empty()) kinds = DigestMask(kinds | (1u << k));
+  return kinds;
+}
+
 void ExactIndex::find(size_t list, int kind, std::string_view digest, std::vector<uint32_t>* out) const {
-  if (list >= kinds_.size() || kind < 0 || kind >= kDigestKinds || !(kinds_[list] & (1u << kind))) return;
-  auto [lo, hi] = maps_[list * kDigestKinds + size_t(kind)].equal_range(digest);
+  if (list >= combos_.size() || kind < 0 || kind >= kDigestKinds) return;
+  const Map& map = maps_[list * kDigestKinds + size_t(kind)];
+  if (map.empty()) return;
+  auto [lo, hi] = map.equal_range(digest);
   for (auto it = lo; it != hi; ++it) out->push_back(it->second);
 }
 

@@ -22,7 +22,7 @@ class ExactIndex {
   ExactIndex& operator=(const ExactIndex&) = delete;
 
   // The digest kinds list `list` holds (bit k = kind k).
-  DigestMask kinds_of(size_t list) const noexcept { return list < kinds_.size() ? kinds_[list] : 0; }
+  DigestMask kinds_of(size_t list) const noexcept;
   // The combinations of kinds list `list`'s records carry (what a cover of the list must hit).
   DigestCombos combos_of(size_t list) const noexcept { return list < combos_.size() ? combos_[list] : 0; }
   // Appends the records of list `list` whose digest of `kind` is `digest`.
@@ -45,7 +45,6 @@ class ExactIndex {
   using Map = std::unordered_multimap<std::string_view, uint32_t, DigestHash>;
 
   SnapshotDigests records_;  // the maps' keys point into records_.bytes
-  std::vector<DigestMask> kinds_;
   std::vector<DigestCombos> combos_;
   std::vector<Map> maps_;  // list * kDigestKinds + kind
 };
