@@ -4,6 +4,8 @@
 #include <signal.h>
 
 #include <chrono>
+#include <cstdint>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <thread>
@@ -34,8 +36,21 @@ inline bool wait_until(const std::function<bool()>& done, std::chrono::seconds l
   return done();
 }
 
-// SIGTERM, then the exit status.
+// Whether `pid` has installed its SIGTERM handling yet (a handler, or the signal blocked for a
+// signal-waiting thread), from /proc: a SIGTERM before that, e.g. while the dynamic loader is still
+// at work, kills the process however well it handles the signal later.
+inline bool handles_sigterm(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  const uint64_t bit = uint64_t(1) << (SIGTERM - 1);
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("SigCgt:", 0) == 0 || line.rfind("SigBlk:", 0) == 0)
+      if (std::stoull(line.substr(7), nullptr, 16) & bit) return true;
+  return false;
+}
+
+// SIGTERM once the process can take it as a stop request, then the exit status.
 inline int terminate_cli(pid_t pid) {
+  (void)wait_until([&] { return handles_sigterm(pid); }, std::chrono::seconds(30));
   ::kill(pid, SIGTERM);
   return wait_cli(pid);
 }

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <future>
@@ -200,16 +201,30 @@ TEST_F(ServeLimits, SigtermFinishesRequestsInFlightAndExitsZero) {
       auto r = serve.client()->Post("/v1/scan", image, "image/jpeg");
       return r ? r->status : -1;
     }));
-  // Wait until all of them are being handled, then SIGTERM.
-  bool all_in = false;
-  for (int i = 0; i < 400 && !all_in; ++i) {
+  // SIGTERM once all of them are being handled, or, on a machine too busy for the four to overlap,
+  // once the most that were seen at once are: every request being handled then must finish with
+  // 200; one not yet accepted may be refused (-1), and none may fail any other way.
+  const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  int most_in = 0, in = 0;
+  for (int i = 0; i < 2000; ++i) {
     auto m = serve.client()->Get("/metrics");
-    all_in = m && m->body.find("hashsieve_http_in_flight " + std::to_string(kRequests + 1) + "\n") != std::string::npos;
-    if (!all_in) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    const std::string key = "\nhashsieve_http_in_flight ";  // the sample, not its HELP line
+    const size_t at = m ? m->body.find(key) : std::string::npos;
+    in = at == std::string::npos ? 0 : std::stoi(m->body.substr(at + key.size())) - 1;  // less this request
+    most_in = std::max(most_in, in);
+    if (in == kRequests || (in > 0 && std::chrono::steady_clock::now() > patience)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  ASSERT_TRUE(all_in) << "the scans finished before the signal could land; use a larger image";
+  ASSERT_GT(in, 0) << "no scan was in flight when the signal was due (" << most_in
+                   << " at most); use a larger image";
   ::kill(serve.pid(), SIGTERM);
-  for (auto& f : done) EXPECT_EQ(f.get(), 200);
+  int ok = 0;
+  for (auto& f : done) {
+    const int status = f.get();
+    EXPECT_TRUE(status == 200 || status == -1) << status;
+    ok += status == 200;
+  }
+  EXPECT_GE(ok, in) << "a request in flight at the signal did not finish";
   EXPECT_EQ(serve.wait_exit(), 0) << serve.stderr_text();
   // Nothing listens any more.
   EXPECT_LT(connect_raw(serve.port()), 0);
