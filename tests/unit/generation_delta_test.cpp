@@ -139,10 +139,10 @@ TEST(GenerationDelta, RandomChangesMatchAFullBuild) {
   int deltas = 0, fulls = 0;
   bool has_c = false;
   for (int step = 0; step < 40; ++step) {
-    const std::vector<std::string> lists = has_c ? std::vector<std::string>{"a", "b", "c"}
-                                                 : std::vector<std::string>{"a", "b"};
     const int ops = 1 + int(w.rng() % 3);
     for (int op = 0; op < ops; ++op) {
+      const std::vector<std::string> lists = has_c ? std::vector<std::string>{"a", "b", "c"}
+                                                   : std::vector<std::string>{"a", "b"};
       const std::string l = lists[w.rng() % lists.size()];
       const int kind = int(w.rng() % 20);
       if (kind < 10) {  // import: new ids and re-imports of existing ones
@@ -166,7 +166,8 @@ TEST(GenerationDelta, RandomChangesMatchAFullBuild) {
         for (int i = 0, n = 1 + int(w.rng() % 10); i < n; ++i) ids.push_back(eid(w.rng() % 400));
         ASSERT_TRUE(writer.withdraw(l, ids).ok());
       } else if (kind < 18) {
-        ASSERT_TRUE(writer.purge_withdrawn(l).ok());
+        auto purged = writer.purge_withdrawn(l);
+        ASSERT_TRUE(purged.ok()) << purged.status().to_string();
       } else if (kind < 19 && !has_c) {
         ASSERT_TRUE(writer.create_list("c", 20).ok());
         ASSERT_TRUE(writer.import_batch("c", {w.row("c1"), w.row("c2")}).ok());
