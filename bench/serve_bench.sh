@@ -6,9 +6,10 @@
 #   3. a reload under load: raw_lookup load while another process imports rows into LIST (the
 #      service rebuilds its index generation): failed requests and p99 of that window.
 # Usage: bench/serve_bench.sh BUILD_DIR DB LIST HASHES_FILE JPEG_DIR [SECONDS]
+# STEPS=3 runs only the reload step (default: STEPS=123).
 # (bench/serve_bench.md says how its figures were made.)
 set -euo pipefail
-build=$1 db=$2 list=$3 hashes=$4 jpegs=$5 secs=${6:-15}
+build=$1 db=$2 list=$3 hashes=$4 jpegs=$5 secs=${6:-15} steps=${STEPS:-123}
 hs=$build/bin/hashsieve
 tmp=$(mktemp -d)
 trap 'kill "${serve_pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
@@ -59,10 +60,13 @@ summary() {  # wrk output -> "N req/s, p99 X, errors E"
   echo "$rps req/s, p99 $p99, non-2xx $non2xx, socket errors $sock"
 }
 
+if [[ $steps == *1* ]]; then
 echo "== 1. GET /m/raw_lookup, keep-alive, wrk -t1 -c32 -d${secs}s"
 wrk -t1 -c32 -d"${secs}s" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/lookup.out"
 echo "raw_lookup: $(summary "$tmp/lookup.out")"
+fi
 
+if [[ $steps == *2* ]]; then
 echo "== 2. images/s on $(wc -l <"$tmp/files") JPEGs ($(du -sh "$jpegs" | cut -f1))"
 # Baseline: the CLI over the same files (its own images/s figure: the scan, without opening the
 # store and building the index), three rounds, best kept.
@@ -79,6 +83,7 @@ for target in /v1/scan /m/lookup; do
   rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/scan.out")
   printf 'POST %s: %s; ratio to hashsieve scan %.2f\n' "$target" "$(summary "$tmp/scan.out")" "$(echo "$rps / $best" | bc -l)"
 done
+fi
 
 echo "== 3. reload under load: raw_lookup for ${secs}s; at 2 s another process imports 1000 rows into $list"
 before=$(curl -s "$url/metrics" | awk '/^hashsieve_index_reloads_total/ {print $2}')
@@ -90,18 +95,23 @@ for i in range(1000): print('%064x,reload-%x' % (r.getrandbits(256), r.getrandbi
 wrk -t1 -c32 -d"${secs}s" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/reload.out" &
 wrk_pid=$!
 sleep 2
+cpu() { awk -v t="$(getconf CLK_TCK)" '{print ($14 + $15) / t}' "/proc/$serve_pid/stat"; }
 start=$(date +%s.%N)
 "$hs" list import "$list" "$tmp/more.csv" --db "$db" >/dev/null
 imported=$(date +%s.%N)
+cpu_before=$(cpu)
 for _ in $(seq 600); do
   now=$(curl -s "$url/metrics" | awk '/^hashsieve_index_reloads_total/ {print $2}')
   [ "$now" != "$before" ] && break
   sleep 0.1
 done
 served=$(date +%s.%N)
+cpu_after=$(cpu)
 wait $wrk_pid
 printf 'import took %.1f s; the new generation was served %.1f s after the import ended\n' \
   "$(echo "$imported - $start" | bc -l)" "$(echo "$served - $imported" | bc -l)"
+printf 'service CPU from the import end to the new generation: %.1f s (reload and requests)\n' \
+  "$(echo "$cpu_after - $cpu_before" | bc -l)"
 echo "during the reload: $(summary "$tmp/reload.out")"
 curl -s "$url/metrics" | grep -E '^hashsieve_index_(generation|entries|reloads_total)'
 kill -TERM $serve_pid; wait $serve_pid && echo "service stopped cleanly (exit 0)"

@@ -29,6 +29,11 @@ const char* scan_outcome_name(ScanOutcome o) noexcept {
 
 namespace {
 
+// A reload reads only the entries written since the current base while they number at most
+// max(kMinDeltaEntries, base / kDeltaFraction); beyond that it builds a new base in full.
+constexpr size_t kMinDeltaEntries = 4096;
+constexpr size_t kDeltaFraction = 16;
+
 size_t idle_hasher_limit(const ScanOptions& o) {
   if (o.idle_hashers > 0) return size_t(o.idle_hashers);
   return std::max(1u, std::thread::hardware_concurrency());
@@ -393,7 +398,14 @@ Status Scanner::scan_files(const std::function<bool(FileInput& input)>& next,
 Result<GenerationInfo> Scanner::reload() {
   return guard_status([&]() -> Result<GenerationInfo> {
     if (!impl_->store) return Status(StatusCode::kInvalidArgument, "this scanner was built from a snapshot: no store to reload");
-    auto gen = build_generation(*impl_->store, impl_->options, impl_->next_generation++);
+    // After a small change, a delta over the current generation's base; after a large one (or
+    // when the store cannot say what changed), a full build, which then becomes the new base.
+    const auto current = impl_->load_current();
+    const size_t max_changes = std::max<size_t>(kMinDeltaEntries, current->index->size() / kDeltaFraction);
+    const uint64_t number = impl_->next_generation++;
+    auto gen = build_delta_generation(*current, *impl_->store, impl_->options, number, max_changes);
+    if (!gen.ok() && gen.status().code() != StatusCode::kUnsupported) return gen.status();
+    if (!gen.ok()) gen = build_generation(*impl_->store, impl_->options, number);
     if (!gen.ok()) return gen.status();
     impl_->store_current(std::move(*gen));
     return generation();
@@ -406,11 +418,12 @@ GenerationInfo Scanner::generation() const {
   info.number = gen->number;
   info.store_version = gen->store_version;
   info.built_at_ms = gen->built_at_ms;
-  info.entries = gen->index->size();
-  info.digest_entries = gen->exact ? gen->exact->size() : 0;
+  info.entries = gen->entries;
+  info.digest_entries = gen->digest_entries;
   info.index_kind = gen->index->kind();
   try {
-    for (const auto& l : gen->index->lists()) info.lists.emplace_back(l.name, l.count);
+    const auto& lists = gen->index->lists();
+    for (size_t i = 0; i < lists.size(); ++i) info.lists.emplace_back(lists[i].name, gen->list_counts[i]);
   } catch (...) {  // out of memory for the names: the counts above stay right
     info.lists.clear();
   }

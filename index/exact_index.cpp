@@ -1,10 +1,13 @@
 #include "index/exact_index.h"
 
+#include <algorithm>
+
 namespace hashsieve {
 
 ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
-    : records_(std::move(digests)), combos_(lists, 0), maps_(lists * kDigestKinds) {
-  std::vector<DigestMask> record_kinds(records_.size(), 0);
+    : records_(std::move(digests)), combos_(lists, 0), combo_counts_(lists), maps_(lists * kDigestKinds) {
+  std::vector<DigestMask>& record_kinds = record_kinds_;
+  record_kinds.assign(records_.size(), 0);
   for (size_t k = 0; k < size_t(kDigestKinds); ++k) {
     const std::string& bytes = records_.bytes[k];
     const std::vector<uint32_t>& owner = records_.owner[k];
@@ -16,8 +19,11 @@ ExactIndex::ExactIndex(SnapshotDigests digests, size_t lists)
                                              owner[i]);
     }
   }
-  for (size_t r = 0; r < record_kinds.size(); ++r)
-    if (records_.list[r] < lists) combos_[records_.list[r]] |= digest_combo(record_kinds[r]);
+  for (size_t r = 0; r < record_kinds.size(); ++r) {
+    if (records_.list[r] >= lists) continue;
+    combos_[records_.list[r]] |= digest_combo(record_kinds[r]);
+    ++combo_counts_[records_.list[r]][record_kinds[r] & kAllDigests];
+  }
 }
 
 DigestMask ExactIndex::kinds_of(size_t list) const noexcept {
@@ -42,6 +48,18 @@ size_t ExactIndex::memory_bytes() const noexcept {
     n += records_.bytes[k].capacity() + records_.owner[k].capacity() * sizeof(uint32_t);
   for (const Map& m : maps_) n += m.bucket_count() * sizeof(void*) + m.size() * (sizeof(Map::value_type) + 16);
   return n;
+}
+
+int64_t ExactIndex::record_of(size_t list, std::string_view entry_id) const noexcept {
+  const auto [lo, hi] = std::equal_range(records_.list.begin(), records_.list.end(), uint32_t(list));
+  size_t a = size_t(lo - records_.list.begin()), b = size_t(hi - records_.list.begin());
+  while (a < b) {  // lower bound of entry_id among [a, b)
+    const size_t mid = a + (b - a) / 2;
+    if (records_.entry_ids.get(mid) < entry_id) a = mid + 1;
+    else b = mid;
+  }
+  if (a < size_t(hi - records_.list.begin()) && records_.entry_ids.get(a) == entry_id) return int64_t(a);
+  return -1;
 }
 
 }  // namespace hashsieve

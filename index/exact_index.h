@@ -2,6 +2,7 @@
 // the records that carry it. Immutable after construction; safe to read from many threads.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <string_view>
@@ -29,6 +30,13 @@ class ExactIndex {
   void find(size_t list, int kind, std::string_view digest, std::vector<uint32_t>* out) const;
 
   size_t size() const noexcept { return records_.size(); }
+  // The record of entry `entry_id` in list `list`, or -1 (records are in list, then entry-id order).
+  int64_t record_of(size_t list, std::string_view entry_id) const noexcept;
+  size_t list_of(uint32_t record) const noexcept { return records_.list[record]; }
+  // The kinds record `record` carries, and how many records of list `list` carry exactly `kinds`
+  // (a delta generation takes the hidden records out of the combinations with these).
+  DigestMask kinds_of_record(uint32_t record) const noexcept { return record_kinds_[record]; }
+  uint32_t combo_count(size_t list, DigestMask kinds) const noexcept { return combo_counts_[list][kinds & kAllDigests]; }
   std::string_view entry_id(uint32_t record) const noexcept { return records_.entry_ids.get(record); }
   std::string_view metadata(uint32_t record) const noexcept { return records_.metadata.get(record); }
   size_t memory_bytes() const noexcept;
@@ -46,6 +54,8 @@ class ExactIndex {
 
   SnapshotDigests records_;  // the maps' keys point into records_.bytes
   std::vector<DigestCombos> combos_;
+  std::vector<DigestMask> record_kinds_;
+  std::vector<std::array<uint32_t, 16>> combo_counts_;  // per list, per combination of kinds
   std::vector<Map> maps_;  // list * kDigestKinds + kind
 };
 

@@ -56,6 +56,7 @@ Result<std::unique_ptr<HashStore>> RocksHashStore::open(const std::string& path,
   io.key = key;
   io.families = store_families();
   io.marker = kCfNames[kMeta];
+  io.optional = {kCfNames[kChanges]};  // a store written before the change log has none
   auto inst = RocksInstance::Open(path, io);
   if (!inst.ok()) return inst.status();
 
@@ -89,6 +90,8 @@ Result<std::unique_ptr<HashStore>> RocksHashStore::open(const std::string& path,
                                                     "; this build reads version " +
                                                     std::to_string(kStoreSchemaVersion));
   }
+  if (store->db_->writer())
+    if (Status st = store->open_change_log(); !st.ok()) return st;
   return std::unique_ptr<HashStore>(std::move(store));
 }
 

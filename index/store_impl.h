@@ -5,7 +5,9 @@
 //
 // Column families: `lists` (name -> ListInfo), `entries` (list id + entry id -> state, quality,
 // hash), `entry_meta` (same key -> metadata text), `meta` (schema version, id counter), `audit`
-// (records of schema 1 written before the audit log moved to its own instance; read only).
+// (records of schema 1 written before the audit log moved to its own instance; read only),
+// `changes` (the change log: change sequence + entry key, written in the same batch as the entries;
+// store_changes.cpp).
 #pragma once
 
 #include <rocksdb/snapshot.h>
@@ -24,8 +26,10 @@
 
 namespace hashsieve::store {
 
-enum Cf { kDefault = 0, kMeta, kLists, kEntries, kEntryMeta, kLegacyAudit, kCfCount };
-inline constexpr const char* kCfNames[] = {"default", "meta", "lists", "entries", "entry_meta", "audit"};
+enum Cf { kDefault = 0, kMeta, kLists, kEntries, kEntryMeta, kLegacyAudit, kChanges, kCfCount };
+inline constexpr const char* kCfNames[] = {"default", "meta", "lists", "entries", "entry_meta", "audit", "changes"};
+inline constexpr const char* kChangeSeqKey = "change_seq";      // the last change sequence written
+inline constexpr const char* kChangesFromKey = "changes_from";  // the log holds every sequence from this on
 inline constexpr const char* kSchemaKey = "schema_version";
 inline constexpr const char* kNextListIdKey = "next_list_id";
 
@@ -64,6 +68,8 @@ class RocksHashStore final : public HashStore {
   Result<uint64_t> purge_withdrawn(const std::string& list) override;
   Status for_each_entry(const std::string& list, const std::function<bool(const ListEntry&)>& fn) const override;
   Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& lists) const override;
+  Result<EntryChanges> changes_since(uint64_t change_seq, const std::vector<std::string>& lists,
+                                     size_t max_entries) const override;
   Status refresh() override;
   Result<uint64_t> data_version() const override;
   Status append_audit(const std::vector<AuditRecord>& records) override;
@@ -82,6 +88,14 @@ class RocksHashStore final : public HashStore {
   std::vector<std::string> split_keys(const std::string& lo, const std::string& hi, size_t parts) const;
   Status snapshot_list(const ListInfo& info, const rocksdb::Snapshot* snap, EntrySnapshot* out) const;
   Status write(rocksdb::WriteBatch& batch, const std::string& what) { return db_->write(batch, what); }
+  // The change log (store_changes.cpp). Under write_mu_: log_changes adds one write's records to
+  // its batch (the entry keys written, or one whole-list record when there are too many or the
+  // list itself changed); logged() is called once that batch is written.
+  Status open_change_log();
+  void log_changes(rocksdb::WriteBatch& batch, uint32_t list_id, const std::vector<std::string>& entry_keys,
+                   bool whole_list);
+  void logged() { ++change_seq_; }
+  uint64_t change_seq_at(const rocksdb::Snapshot* snap) const;
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return db_->cf(c); }
   Status audit_ready(bool writer) const;
 
@@ -90,6 +104,7 @@ class RocksHashStore final : public HashStore {
   std::shared_ptr<const StoreKey> key_;
   std::unique_ptr<RocksInstance> db_;
   std::mutex write_mu_;  // import batches read-modify-write the list counters
+  uint64_t change_seq_ = 0;  // writer: the last change sequence written (under write_mu_)
   mutable std::mutex audit_mu_;
   mutable std::unique_ptr<AuditLog> audit_;  // opened at first use
 };

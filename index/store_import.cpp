@@ -63,6 +63,7 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
 
   ImportStats st;
   rdb::WriteBatch batch;
+  std::vector<std::string> written;  // entry keys this batch writes: the change log's records
   for (size_t k = 0; k < order.size(); ++k) {
     const ListEntry& row = rows[order[k]];
     ListEntry old;
@@ -94,7 +95,10 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
         if (old.state == EntryState::kActive && old.has_hash == row.has_hash && old.hash == row.hash &&
             old.quality == row.quality && old.digests == row.digests) {
           ++st.unchanged;
-          if (!row.metadata.empty()) batch.Put(cf(kEntryMeta), keys[k], row.metadata);
+          if (!row.metadata.empty()) {
+            batch.Put(cf(kEntryMeta), keys[k], row.metadata);
+            written.push_back(keys[k]);
+          }
           continue;
         }
         if (old.state == EntryState::kWithdrawn) { --info.withdrawn; ++info.active; }
@@ -105,11 +109,14 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
     }
     batch.Put(cf(kEntries), keys[k], encode_entry(next));
     if (!row.metadata.empty()) batch.Put(cf(kEntryMeta), keys[k], row.metadata);
+    written.push_back(keys[k]);
   }
   if (batch.Count() == 0) return st;
   info.updated_ms = now_ms();
   batch.Put(cf(kLists), list, encode_list(info));
+  log_changes(batch, info.id, written, false);
   if (Status s = write(batch, "importing into '" + list + "'"); !s.ok()) return s;
+  logged();
   return st;
 }
 

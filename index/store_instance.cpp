@@ -134,7 +134,9 @@ Result<std::unique_ptr<RocksInstance>> RocksInstance::Open(const std::string& pa
                                                         name + "' column family this build does not know)");
     bool missing = false;
     for (const auto& name : known)
-      if (std::find(found.begin(), found.end(), name) == found.end()) missing = true;
+      if (std::find(found.begin(), found.end(), name) == found.end() &&
+          (o.writer || std::find(o.optional.begin(), o.optional.end(), name) == o.optional.end()))
+        missing = true;
     if (!o.marker.empty() && std::find(found.begin(), found.end(), o.marker) == found.end())
       return Status(StatusCode::kCorruption, "'" + path + "' is not a hashsieve database, or its MANIFEST is damaged");
     if (missing && !o.writer)
@@ -142,14 +144,30 @@ Result<std::unique_ptr<RocksInstance>> RocksInstance::Open(const std::string& pa
     dbo.create_missing_column_families = missing;
   }
 
+  // A reader opens the optional families the database has; the others get a null handle.
+  std::vector<rdb::ColumnFamilyDescriptor> opened;
+  std::vector<size_t> slot;  // opened[i] is o.families[slot[i]]
+  std::vector<std::string> present;
+  if (!o.writer && exists) {
+    rdb::Status ls = rdb::DB::ListColumnFamilies(dbo, path, &present);
+    if (!ls.ok()) return from_rdb(ls, "opening '" + path + "'");
+  }
+  for (size_t i = 0; i < o.families.size(); ++i) {
+    const std::string& name = o.families[i].name;
+    if (!o.writer && std::find(o.optional.begin(), o.optional.end(), name) != o.optional.end() &&
+        std::find(present.begin(), present.end(), name) == present.end())
+      continue;
+    opened.push_back(o.families[i]);
+    slot.push_back(i);
+  }
   std::vector<rdb::ColumnFamilyHandle*> raw_handles;
   rdb::DB* raw = nullptr;
   rdb::Status s;
   if (o.writer) {
-    s = rdb::DB::Open(dbo, path, o.families, &raw_handles, &raw);
+    s = rdb::DB::Open(dbo, path, opened, &raw_handles, &raw);
   } else {
     for (int attempt = 0; attempt < kReaderAttempts; ++attempt) {
-      s = rdb::DB::OpenAsSecondary(dbo, path, path, o.families, &raw_handles, &raw);
+      s = rdb::DB::OpenAsSecondary(dbo, path, path, opened, &raw_handles, &raw);
       if (s.ok() || !retryable(s)) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(2 + attempt));
     }
@@ -160,7 +178,8 @@ Result<std::unique_ptr<RocksInstance>> RocksInstance::Open(const std::string& pa
     return from_rdb(s, "opening '" + path + "'");
   }
   inst->db_.reset(raw);
-  for (auto* h : raw_handles) inst->handles_.emplace_back(h);
+  inst->handles_.resize(o.families.size());
+  for (size_t i = 0; i < raw_handles.size(); ++i) inst->handles_[slot[i]].reset(raw_handles[i]);
   return inst;
 }
 
@@ -169,7 +188,8 @@ RocksInstance::~RocksInstance() {
   // index at start) then reads table files only. Failure only means the log is replayed then.
   if (db_ && writer_ && !failed_) {
     std::vector<rdb::ColumnFamilyHandle*> all;
-    for (const auto& h : handles_) all.push_back(h.get());
+    for (const auto& h : handles_)
+      if (h) all.push_back(h.get());
     rdb::FlushOptions fo;
     fo.wait = true;
     (void)db_->Flush(fo, all);

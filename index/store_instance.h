@@ -32,6 +32,9 @@ struct InstanceOptions {
   // directory at this path is ours). Without it the directory is kCorruption; other families a
   // crash during creation left out are created by the next writer.
   std::string marker;
+  // Families a reader opens only when the database has them (a writer creates them): cf() is null
+  // for one that is absent, e.g. a family newer than the writer that made the store.
+  std::vector<std::string> optional;
 };
 
 class RocksInstance {

@@ -47,7 +47,9 @@ Result<ListInfo> RocksHashStore::create_list(const std::string& name, int radius
     put_u32(&idv, id + 1);
     batch.Put(cf(kMeta), kNextListIdKey, idv);
     batch.Put(cf(kLists), name, encode_list(info));
+    log_changes(batch, id, {}, true);
     if (Status st = write(batch, "creating list"); !st.ok()) return st;
+    logged();
     return info;
   });
 }
@@ -76,7 +78,10 @@ Status RocksHashStore::drop_list(const std::string& name) {
     batch.DeleteRange(cf(kEntries), lo, hi);
     batch.DeleteRange(cf(kEntryMeta), lo, hi);
     batch.Delete(cf(kLists), name);
-    return write(batch, "dropping list");
+    log_changes(batch, info->id, {}, true);
+    if (Status st = write(batch, "dropping list"); !st.ok()) return st;
+    logged();
+    return Status::Ok();
   });
 }
 

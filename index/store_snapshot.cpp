@@ -74,6 +74,7 @@ Result<EntrySnapshot> RocksHashStore::snapshot_active(const std::vector<std::str
     if (total >= (uint64_t(1) << 32) - 1) return Status(StatusCode::kUnsupported, "more than 2^32 active entries");
     EntrySnapshot out;
     out.store_version = view.sequence(*db_);
+    out.change_seq = change_seq_at(view.get());
     out.hashes.reserve(total);
     out.entry_ids.reserve(total, total * 12);
     for (const auto& l : chosen) {

@@ -20,6 +20,7 @@ constexpr size_t kCopyBatchBytes = 8 << 20;
 // only becomes a database the caller hands out once all of it is written.
 Status copy_families(const RocksInstance& from, const rdb::Snapshot* snap, RocksInstance& to, size_t count) {
   for (size_t c = 0; c < count; ++c) {
+    if (!from.cf(c)) continue;  // a family this reader's database does not have yet
     rdb::ReadOptions ro;
     ro.snapshot = snap;
     ro.fill_cache = false;

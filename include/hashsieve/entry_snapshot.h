@@ -57,6 +57,9 @@ class EntryTextTable {
   std::vector<uint64_t> block_chars_, block_lengths_;
 };
 
+// No change sequence: the store has no change log (or the view cannot read it).
+inline constexpr uint64_t kNoChangeSeq = ~uint64_t(0);
+
 struct SnapshotList {
   uint32_t list_id = 0;
   std::string name;
@@ -90,6 +93,8 @@ struct HASHSIEVE_API EntrySnapshot {
   EntryIdTable entry_ids;
   EntryTextTable metadata;  // each entry's metadata (JSON text) as stored; may be shorter than hashes
   uint64_t store_version = 0;  // the store's data_version() this was read at; 0 when not read from a store
+  // The store's change sequence at the same view (HashStore::changes_since), or kNoChangeSeq.
+  uint64_t change_seq = kNoChangeSeq;
   SnapshotDigests digests;  // the entries' exact signals (not counted in SnapshotList::count)
 
   size_t size() const noexcept { return hashes.size(); }

@@ -91,6 +91,19 @@ struct HASHSIEVE_API ImportStats {
   HASHSIEVE_API ImportStats& operator+=(const ImportStats& o);
 };
 
+// What changed in some lists after a change sequence: every entry written since (added, updated,
+// withdrawn, or only its metadata rewritten) and the current state of those still active.
+struct EntryChanges {
+  uint64_t store_version = 0;        // data_version() of the view this was read at
+  uint64_t change_seq = kNoChangeSeq;  // the change sequence of that view
+  std::vector<ListInfo> lists;       // the chosen lists at that view, in name order
+  // (index into lists, entry id) of every entry written since, sorted.
+  std::vector<std::pair<uint32_t, std::string>> touched;
+  // Those of them that are active with a hash or digests, laid out as snapshot_active lays out
+  // entries (every chosen list, in order, each possibly empty), with their metadata.
+  EntrySnapshot active;
+};
+
 class HASHSIEVE_API HashStore {
  public:
   // Opens (or creates) the database directory. A database written with another schema version
@@ -121,6 +134,15 @@ class HASHSIEVE_API HashStore {
   // The active entries of the named lists (all lists when empty), read from one consistent view:
   // the input of a HashIndex generation. A reader first catches up with the writer (refresh()).
   virtual Result<EntrySnapshot> snapshot_active(const std::vector<std::string>& lists) const = 0;
+
+  // The entries of the named lists (all when empty) written after `change_seq` (an
+  // EntrySnapshot's), read from one consistent view after catching up like snapshot_active. Fails
+  // (kUnsupported) when the change log cannot answer: more than `max_entries` entries changed, a
+  // chosen list was created, dropped or changed as a whole, the log no longer reaches back that
+  // far, or the store (or this reader's view of it) has no change log. Callers then read a whole
+  // snapshot instead.
+  virtual Result<EntryChanges> changes_since(uint64_t change_seq, const std::vector<std::string>& lists,
+                                             size_t max_entries) const = 0;
 
   // A reader: moves its view forward to what the writer has committed (whole batches only).
   // A writer always sees its own writes: nothing to do.
