@@ -32,8 +32,16 @@ class JsonInput {
   }
   char peek() const { return view_[i_]; }
   void advance() { ++i_; }
+  // The parser's next byte, or EOF: the bytes up to limit_ need no check.
+  std::char_traits<char>::int_type next() {
+    if (i_ < limit_ || !at_end()) return std::char_traits<char>::to_int_type(view_[i_++]);
+    return std::char_traits<char>::eof();
+  }
   // The parser reported something: the current token ended.
-  void event() { event_at_ = base_ + i_; }
+  void event() {
+    event_at_ = base_ + i_;
+    set_limit();
+  }
   // Past white space; false at the end of the input.
   bool skip_space() {
     while (!at_end()) {
@@ -47,6 +55,7 @@ class JsonInput {
   // Drops the rest of the current line (after an error in JSONL input), without holding it.
   void skip_line() {
     stopped_ = overlong_ = false;
+    limit_ = 0;
     while (true) {
       if (i_ >= view_.size() && !refill()) break;
       const char* at = view_.data() + i_;
@@ -76,33 +85,31 @@ class JsonInput {
     base_ += view_.size();
     src_.consume(view_.size());
     view_ = {};
-    i_ = counted_ = 0;
+    i_ = counted_ = limit_ = 0;
     auto m = src_.more();
     if (!m.ok()) { io_ = m.status(); stopped_ = true; return false; }
     view_ = src_.data();
+    set_limit();
     return !view_.empty();
+  }
+  // Bytes before limit_ are in the view and within kMaxRecordBytes of the last event.
+  void set_limit() {
+    const uint64_t last = event_at_ + kMaxRecordBytes;  // the last offset that is not overlong
+    limit_ = stopped_ || last < base_ ? 0 : size_t(std::min<uint64_t>(view_.size(), last - base_ + 1));
   }
   ByteSource& src_;
   std::string_view view_;
-  size_t i_ = 0, counted_ = 0;
+  size_t i_ = 0, counted_ = 0, limit_ = 0;
   uint64_t base_ = 0, line_ = 1, event_at_ = 0;
   bool stopped_ = false, overlong_ = false, last_newline_ = false;
   Status io_;
 };
 
-// An input iterator over JsonInput for the parser; all copies share the input.
-struct JsonIter {
-  using iterator_category = std::input_iterator_tag;
-  using value_type = char;
-  using difference_type = std::ptrdiff_t;
-  using pointer = const char*;
-  using reference = const char&;
-  JsonInput* in = nullptr;
-  bool done() const { return in == nullptr || in->at_end(); }
-  friend bool operator==(const JsonIter& a, const JsonIter& b) { return a.done() == b.done(); }
-  friend bool operator!=(const JsonIter& a, const JsonIter& b) { return !(a == b); }
-  char operator*() const { return in->peek(); }
-  JsonIter& operator++() { in->advance(); return *this; }
+// The parser's input adapter (what nlohmann's lexer reads from): a byte at a time from JsonInput.
+struct JsonChars {
+  using char_type = char;
+  JsonInput* in;
+  std::char_traits<char>::int_type get_character() { return in->next(); }
 };
 
 enum class Kind { kUnknown, kStopNcii, kTat, kHashsieve, kHashOutput };
@@ -191,9 +198,8 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
       uint64_t start_line = in_.line();
       bool at_line_start = in_.at_line_start();
       parse_error_.clear();
-      nlohmann::json_sax<Meta>* sax = this;
-      bool ok = Meta::sax_parse(JsonIter{&in_}, JsonIter{}, sax, nlohmann::detail::input_format_t::json,
-                                /*strict=*/false);
+      nlohmann::detail::parser<Meta, JsonChars> parser(JsonChars{&in_}, nullptr, /*allow_exceptions=*/true);
+      bool ok = parser.sax_parse(static_cast<nlohmann::json_sax<Meta>*>(this), /*strict=*/false);
       if (!status_.ok()) return status_;
       if (!in_.io_status().ok()) return Status(StatusCode::kIoError, file_ + ": " + in_.io_status().message());
       if (ok) {

@@ -1,5 +1,6 @@
 // Import merges: a batch of rows becomes one synced WriteBatch with the list's counters, so a
 // batch is all in or all out; re-importing the same rows changes nothing.
+#include <rocksdb/perf_level.h>
 #include <rocksdb/write_batch.h>
 
 #include <algorithm>
@@ -11,6 +12,21 @@
 namespace hashsieve::store {
 
 namespace rdb = rocksdb;
+
+namespace {
+
+constexpr size_t kMultiGetSlice = 32;  // rocksdb::MultiGetContext::MAX_BATCH_SIZE
+
+class PerfLevelOff {
+ public:
+  PerfLevelOff() : was_(rdb::GetPerfLevel()) { rdb::SetPerfLevel(rdb::PerfLevel::kDisable); }
+  ~PerfLevelOff() { rdb::SetPerfLevel(was_); }
+
+ private:
+  rdb::PerfLevel was_;
+};
+
+}  // namespace
 
 Result<ImportStats> RocksHashStore::import_batch(const std::string& list, const std::vector<ListEntry>& rows) {
   return guard_status([&] { return import_locked(list, rows); });
@@ -33,6 +49,9 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
       return Status(StatusCode::kInvalidArgument, "entry id must be 1..255 bytes: '" + r.entry_id.substr(0, 64) + "'");
   if (!db_->writer()) return Status(StatusCode::kInvalidArgument, "the database is open for reading only");
   std::lock_guard lock(write_mu_);
+  // RocksDB's performance counters (on by default, per thread) cost a thread-local lookup per
+  // key in a shared library: off for this thread while the batch is looked up and written.
+  PerfLevelOff quiet;
   auto info_r = get_list_at(list, nullptr);
   if (!info_r.ok()) return info_r.status();
   ListInfo info = *info_r;
@@ -57,12 +76,27 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
   }
   std::vector<rdb::PinnableSlice> values(order.size());
   std::vector<rdb::Status> statuses(order.size());
-  if (!order.empty())
-    db_->db()->MultiGet(rdb::ReadOptions(), cf(kEntries), order.size(), slices.data(), values.data(), statuses.data(),
-                        /*sorted_input=*/true);
+  {
+    // In slices of RocksDB's own MultiGet batch size: a larger call grows a vector of its
+    // per-key contexts one reallocation at a time.
+    for (size_t at = 0; at < order.size(); at += kMultiGetSlice) {
+      size_t n = std::min(kMultiGetSlice, order.size() - at);
+      db_->db()->MultiGet(rdb::ReadOptions(), cf(kEntries), n, slices.data() + at, values.data() + at,
+                          statuses.data() + at, /*sorted_input=*/true);
+    }
+  }
 
   ImportStats st;
-  rdb::WriteBatch batch;
+  // Sized up front: a batch grown by appends copies itself (and faults in fresh pages) at every
+  // doubling. Per record: a tag, a column family id and two lengths (at most 16 bytes), the key,
+  // the value; digests and the list record are small. (A batch small enough for the change log to
+  // record entry by entry may grow once more for those records.)
+  size_t batch_bytes = 64 + list.size() + 64;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const ListEntry& row = rows[order[k]];
+    batch_bytes += 2 * (16 + keys[k].size()) + kEntryValueSize + 1 + 132 * !row.digests.empty() + row.metadata.size();
+  }
+  rdb::WriteBatch batch(batch_bytes);
   std::vector<std::string> written;  // entry keys this batch writes: the change log's records
   for (size_t k = 0; k < order.size(); ++k) {
     const ListEntry& row = rows[order[k]];
@@ -75,12 +109,12 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
     } else if (!statuses[k].IsNotFound()) {
       return from_rdb(statuses[k], "reading entry '" + row.entry_id + "'");
     }
-    ListEntry next = row;
+    const ListEntry* next = &row;
     if (row.state == EntryState::kWithdrawn) {
       if (exists) {
         if (old.state == EntryState::kWithdrawn) { ++st.unchanged; continue; }
-        next = old;  // keep what we knew about it; only the state changes
-        next.state = EntryState::kWithdrawn;
+        old.state = EntryState::kWithdrawn;  // keep what we knew about it; only the state changes
+        next = &old;
         --info.active; ++info.withdrawn; ++st.withdrawn;
       } else if (row.has_hash || !row.digests.empty()) {
         ++info.withdrawn; ++st.withdrawn;  // recorded for the audit trail
@@ -107,7 +141,7 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
         ++info.active; ++st.added;
       }
     }
-    batch.Put(cf(kEntries), keys[k], encode_entry(next));
+    batch.Put(cf(kEntries), keys[k], encode_entry(*next));
     if (!row.metadata.empty()) batch.Put(cf(kEntryMeta), keys[k], row.metadata);
     written.push_back(keys[k]);
   }
