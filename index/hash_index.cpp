@@ -2,7 +2,6 @@
 // cannot serve cheaply (large radius, dense buckets, tiny lists) go to one batched flat scan.
 #include "hashsieve/hash_index.h"
 
-#include <tbb/enumerable_thread_specific.h>
 #include "common/parallel_for.h"
 
 #include <algorithm>
@@ -13,6 +12,10 @@
 
 namespace hashsieve {
 namespace {
+
+// A thread keeps the scratch of its searches up to this many candidates (1 MiB); a rare query
+// of dense buckets gives its larger vectors back.
+constexpr size_t kKeptCandidates = size_t(1) << 17;
 
 class HashIndexImpl final : public HashIndex {
  public:
@@ -96,9 +99,12 @@ Result<std::vector<Match>> HashIndexImpl::search(const Hash256* queries, size_t 
   } else {
     std::vector<std::vector<Match>> per_query(nq);
     std::vector<uint8_t> fell_back(nq, 0);
-    tbb::enumerable_thread_specific<detail::MultiIndex::Scratch> scratch;
     auto one = [&](uint32_t q) {
-      if (!mih_->search(queries[q], q, rmax, allow_fallback, &scratch.local(), &per_query[q])) fell_back[q] = 1;
+      // Per thread and kept across calls: a service searches one hash per call, and this spares
+      // every lookup growing its ~100 KB of vectors from empty again.
+      thread_local detail::MultiIndex::Scratch scratch;
+      if (!mih_->search(queries[q], q, rmax, allow_fallback, &scratch, &per_query[q])) fell_back[q] = 1;
+      if (scratch.candidates.capacity() > kKeptCandidates) scratch = detail::MultiIndex::Scratch();
     };
     if (o.parallel && nq > 1)
       parallel_for_index(uint32_t(0), nq, one);
