@@ -13,7 +13,6 @@
 #include "hashes.h"
 #include "hashing.h"
 #include "json_value.h"
-#include "match_object.h"
 #include "scan_entry.h"
 #include "sources.h"
 #include "scanner_binding.h"
@@ -68,11 +67,9 @@ pb::list match_lists(Scanner::HashMatches& found, size_t expected) {
     PyObject* l = PyList_New(static_cast<Py_ssize_t>(n));
     if (!l) throw pb::error_already_set();
     PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), l);
-    for (size_t k = 0; k < n; ++k) {
-      PyObject* one = new_match(std::move(found.matches[begin + k]), false);
-      if (!one) throw pb::error_already_set();
-      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(k), one);
-    }
+    for (size_t k = 0; k < n; ++k)
+      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(k),
+                      pb::cast(PyMatch{std::move(found.matches[begin + k]), false}).release().ptr());
   }
   return out;
 }
@@ -85,7 +82,22 @@ std::vector<std::string> opt_strings(const std::optional<std::vector<std::string
 
 void bind_scanner(pb::module_& m) {
   bind_cancel_token(m);
-  bind_match_type(m);
+  pb::class_<PyMatch>(m, "Match", "One list entry an image or hash matched.")
+      .def_property_readonly("list", [](const PyMatch& x) { return x.m.list; })
+      .def_property_readonly("entry_id", [](const PyMatch& x) { return x.m.entry_id; })
+      .def_property_readonly("distance", [](const PyMatch& x) { return x.m.distance; }, "Hamming distance 0..256.")
+      .def_property_readonly("transform", [](const PyMatch& x) -> pb::object {
+        if (!x.has_transform) return pb::none();
+        return pb::str(dihedral_name(x.m.transform));
+      }, "Which rotation or mirror of the upload matched ('orig', 'rot90', ...); None for given hashes.")
+      .def_property_readonly("metadata", [](const PyMatch& x) { return parse_metadata(x.m.metadata); },
+                             "The entry's metadata from its list (parsed JSON), or None.")
+      .def_property_readonly("signal", [](const PyMatch& x) { return signal_name(x.m.signal); },
+                             "What matched: 'pdq', or 'md5', 'sha1', 'sha256', 'sha512' for the upload's bytes.")
+      .def("__repr__", [](const PyMatch& x) {
+        return "<hashsieve.Match " + x.m.list + "/" + x.m.entry_id + " distance=" + std::to_string(x.m.distance) +
+               (x.has_transform ? std::string(" transform=") + dihedral_name(x.m.transform) : "") + ">";
+      });
 
   pb::class_<PyScanResult>(m, "ScanResult", "The outcome of scanning one image.")
       .def_property_readonly("outcome", [](const PyScanResult& x) { return scan_outcome_name(x.r.outcome); },
@@ -96,12 +108,8 @@ void bind_scanner(pb::module_& m) {
         return error_object(x.r.status);
       }, "For outcome 'error': the exception (a hashsieve.Error with .code) saying why; else None.")
       .def_property_readonly("matches", [](const PyScanResult& x) {
-        pb::list out(x.r.matches.size());
-        for (size_t i = 0; i < x.r.matches.size(); ++i) {
-          PyObject* one = new_match(ScanMatch(x.r.matches[i]), true);
-          if (!one) throw pb::error_already_set();
-          PyList_SET_ITEM(out.ptr(), Py_ssize_t(i), one);
-        }
+        pb::list out;
+        for (const ScanMatch& sm : x.r.matches) out.append(PyMatch{sm, true});
         return out;
       }, "Matches sorted by distance, list, entry id.")
       .def_property_readonly("hash", [](const PyScanResult& x) -> pb::object {

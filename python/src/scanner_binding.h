@@ -10,6 +10,11 @@
 
 namespace hashsieve::py {
 
+struct PyMatch {
+  ScanMatch m;
+  bool has_transform = true;  // false for matches of given hashes
+};
+
 struct PyScanResult {
   ScanResult r;
 };
