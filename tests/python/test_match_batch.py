@@ -170,3 +170,30 @@ def test_hash_buffers_of_the_wrong_shape_raise(store):
         scanner.match(bad["31 columns"])
     with pytest.raises(ValueError, match="n\\*32 bytes, got 33"):
         scanner.match(bad["33 bytes"])
+
+
+def test_results_are_independent_lists_of_read_only_matches(store, lists, rng):
+    """Every hash gets its own list (lists are mutable: changing one changes no other), the
+    misses included; each Match has the documented attribute types and cannot be altered."""
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 2000)
+    got = scanner.match(q)
+    assert all(type(ms) is list for ms in got)
+    assert len({id(ms) for ms in got}) == len(got)
+    misses = [i for i, ms in enumerate(got) if not ms]
+    assert len(misses) > 100
+    got[misses[0]].append("mine")
+    assert all(got[i] == [] for i in misses[1:])
+    assert scanner.match([q[misses[0]]]) == [[]]
+    got[misses[0]].clear()
+    found = [m for ms in got for m in ms]
+    assert found
+    for m in found:
+        assert isinstance(m, hashsieve.Match)
+        assert type(m.list) is str and type(m.entry_id) is str and type(m.distance) is int
+        assert m.transform is None and m.signal == "pdq"
+        assert repr(m) == f"<hashsieve.Match {m.list}/{m.entry_id} distance={m.distance}>"
+    with pytest.raises(AttributeError):
+        found[0].distance = 0
+    with pytest.raises(TypeError):
+        hashsieve.Match()
