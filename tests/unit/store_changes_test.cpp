@@ -178,27 +178,7 @@ TEST(StoreChanges, KillMidImportLogMatchesEntries) {
     ASSERT_TRUE(snap.ok());
     seq = snap->change_seq;
   }
-  int pipefd[2];
-  ASSERT_EQ(pipe(pipefd), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(pipefd[0]);
-    auto s = HashStore::Open(path);
-    if (!s.ok()) _exit(3);
-    for (int b = 0;; ++b) {
-      if (!(*s)->import_batch("l", testing::batch_rows(b, 200)).ok()) _exit(4);
-      if (b == 3) (void)!write(pipefd[1], "x", 1);
-    }
-  }
-  close(pipefd[1]);
-  char ch;
-  ASSERT_EQ(read(pipefd[0], &ch, 1), 1);
-  close(pipefd[0]);
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const int status = testing::kill_writer_mid_import(path, "l", [](int b) { return testing::batch_rows(b, 200); });
   ASSERT_TRUE(WIFSIGNALED(status));
 
   auto s = HashStore::Open(path, testing::reader_options());

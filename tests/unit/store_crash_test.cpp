@@ -27,27 +27,7 @@ TEST(StoreCrash, KillMidImportLeavesWholeBatches) {
     ASSERT_TRUE(s.ok());
     ASSERT_TRUE((*s)->create_list("l").ok());
   }
-  int pipefd[2];
-  ASSERT_EQ(pipe(pipefd), 0);
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    close(pipefd[0]);
-    auto s = HashStore::Open(path);
-    if (!s.ok()) _exit(3);
-    for (int b = 0;; ++b) {
-      if (!(*s)->import_batch("l", batch_rows(b)).ok()) _exit(4);
-      if (b == 3) (void)!write(pipefd[1], "x", 1);  // some batches are surely in
-    }
-  }
-  close(pipefd[1]);
-  char c;
-  ASSERT_EQ(read(pipefd[0], &c, 1), 1);
-  close(pipefd[0]);
-  std::this_thread::sleep_for(std::chrono::milliseconds(30));
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
+  const int status = testing::kill_writer_mid_import(path, "l", batch_rows);
   ASSERT_TRUE(WIFSIGNALED(status)) << "child exited early with " << WEXITSTATUS(status);
 
   auto s = HashStore::Open(path);

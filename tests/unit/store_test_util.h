@@ -3,14 +3,20 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -123,6 +129,36 @@ inline std::string write_key(const std::string& path, uint64_t seed, std::filesy
   std::ofstream(path) << hex << "\n";
   std::filesystem::permissions(path, mode, std::filesystem::perm_options::replace);
   return path;
+}
+
+// Forks a writer that imports batch after batch (`rows(b)` for b = 0, 1, ...) into `list` of the
+// store at `path` until it is killed, and kills it with SIGKILL 30 ms after its fourth batch is
+// in, somewhere inside a later one. Returns the child's wait status (a signal, unless the child
+// failed first: exit 3 could not open, 4 an import failed).
+inline int kill_writer_mid_import(const std::string& path, const std::string& list,
+                                  const std::function<std::vector<ListEntry>(int)>& rows) {
+  int pipefd[2];
+  if (pipe(pipefd) != 0) return -1;
+  const pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    close(pipefd[0]);
+    auto s = HashStore::Open(path);
+    if (!s.ok()) _exit(3);
+    for (int b = 0;; ++b) {
+      if (!(*s)->import_batch(list, rows(b)).ok()) _exit(4);
+      if (b == 3) (void)!write(pipefd[1], "x", 1);  // some batches are surely in
+    }
+  }
+  close(pipefd[1]);
+  char c;
+  const bool signalled = read(pipefd[0], &c, 1) == 1;
+  close(pipefd[0]);
+  if (signalled) std::this_thread::sleep_for(std::chrono::milliseconds(30));
+  kill(pid, SIGKILL);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return status;
 }
 
 }  // namespace hashsieve::testing
