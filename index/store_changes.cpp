@@ -114,19 +114,9 @@ Result<EntryChanges> RocksHashStore::changes_since(uint64_t since, const std::ve
 
     auto all = lists_at(view.get());
     if (!all.ok()) return all.status();
-    if (names.empty()) {
-      out.lists = *all;
-    } else {
-      for (const auto& n : names) {
-        auto it = std::find_if(all->begin(), all->end(), [&](const ListInfo& l) { return l.name == n; });
-        if (it == all->end()) return Status(StatusCode::kNotFound, "no list named '" + n + "'");
-        out.lists.push_back(*it);
-      }
-      std::sort(out.lists.begin(), out.lists.end(), [](const ListInfo& a, const ListInfo& b) { return a.name < b.name; });
-      out.lists.erase(std::unique(out.lists.begin(), out.lists.end(),
-                                  [](const ListInfo& a, const ListInfo& b) { return a.name == b.name; }),
-                      out.lists.end());
-    }
+    auto chosen = choose_lists(*all, names);
+    if (!chosen.ok()) return chosen.status();
+    out.lists = std::move(*chosen);
     std::map<uint32_t, uint32_t> index_of;  // list id -> index into out.lists
     for (size_t i = 0; i < out.lists.size(); ++i) index_of[out.lists[i].id] = uint32_t(i);
 
@@ -138,8 +128,7 @@ Result<EntryChanges> RocksHashStore::changes_since(uint64_t since, const std::ve
       std::string_view k = it->key().ToStringView();
       if (k.size() < 12) return Status(StatusCode::kCorruption, "a change log key is malformed");
       std::string_view entry = k.substr(8);
-      uint32_t list_id = 0;
-      for (int i = 0; i < 4; ++i) list_id = (list_id << 8) | uint8_t(entry[size_t(i)]);
+      const uint32_t list_id = list_id_of_key(entry);
       if (!index_of.count(list_id)) continue;  // not a chosen list
       if (entry.size() == 4) return cannot("list '" + out.lists[index_of[list_id]].name + "' changed as a whole");
       keys.emplace(entry);
@@ -150,19 +139,11 @@ Result<EntryChanges> RocksHashStore::changes_since(uint64_t since, const std::ve
     // Their current state; keys sort by list id, then entry id: regroup by list index.
     std::vector<std::vector<std::string>> per_list(out.lists.size());
     for (const std::string& k : keys) {
-      uint32_t list_id = 0;
-      for (int i = 0; i < 4; ++i) list_id = (list_id << 8) | uint8_t(k[size_t(i)]);
-      per_list[index_of[list_id]].push_back(k);
+      per_list[index_of[list_id_of_key(k)]].push_back(k);
     }
     for (size_t li = 0; li < out.lists.size(); ++li) {
       const ListInfo& l = out.lists[li];
-      SnapshotList sl;
-      sl.list_id = l.id;
-      sl.name = l.name;
-      sl.default_radius = l.default_radius;
-      sl.source = l.source;
-      sl.first = uint32_t(out.active.hashes.size());
-      out.active.lists.push_back(std::move(sl));
+      out.active.lists.push_back(snapshot_list_of(l, uint32_t(out.active.hashes.size())));
       for (const std::string& k : per_list[li]) {
         const std::string id = k.substr(4);
         out.touched.emplace_back(uint32_t(li), id);

@@ -50,6 +50,12 @@ inline std::string list_prefix(uint32_t list_id) {
   for (int i = 0; i < 4; ++i) k[i] = char((list_id >> (24 - 8 * i)) & 0xff);
   return k;
 }
+// The list id a key (list prefix, entry key or change-log entry) starts with; key holds >= 4 bytes.
+inline uint32_t list_id_of_key(std::string_view key) {
+  uint32_t id = 0;
+  for (int i = 0; i < 4; ++i) id = (id << 8) | uint8_t(key[size_t(i)]);
+  return id;
+}
 inline std::string entry_key(uint32_t list_id, std::string_view entry_id) {
   std::string k = list_prefix(list_id);
   k.append(entry_id);

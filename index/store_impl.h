@@ -34,6 +34,10 @@ inline constexpr const char* kSchemaKey = "schema_version";
 inline constexpr const char* kNextListIdKey = "next_list_id";
 
 std::vector<rocksdb::ColumnFamilyDescriptor> store_families();
+// The lists named (all when `names` is empty), in name order, each once; kNotFound for an unknown name.
+Result<std::vector<ListInfo>> choose_lists(const std::vector<ListInfo>& all, const std::vector<std::string>& names);
+// A snapshot's record of list `l`, whose entries start at ordinal `first`.
+SnapshotList snapshot_list_of(const ListInfo& l, uint32_t first);
 int64_t now_ms();
 
 // A consistent view for one read. A writer's is a RocksDB snapshot; a reader's (a secondary

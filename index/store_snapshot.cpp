@@ -49,26 +49,40 @@ Status RocksHashStore::scan_list(const ListInfo& info, const rdb::Snapshot* snap
   return from_rdb(it->status(), "reading list '" + info.name + "'");
 }
 
+Result<std::vector<ListInfo>> choose_lists(const std::vector<ListInfo>& all, const std::vector<std::string>& names) {
+  if (names.empty()) return all;
+  std::vector<ListInfo> chosen;
+  for (const auto& n : names) {
+    auto it = std::find_if(all.begin(), all.end(), [&](const ListInfo& l) { return l.name == n; });
+    if (it == all.end()) return Status(StatusCode::kNotFound, "no list named '" + n + "'");
+    chosen.push_back(*it);
+  }
+  std::sort(chosen.begin(), chosen.end(), [](const ListInfo& a, const ListInfo& b) { return a.name < b.name; });
+  chosen.erase(std::unique(chosen.begin(), chosen.end(),
+                           [](const ListInfo& a, const ListInfo& b) { return a.name == b.name; }),
+               chosen.end());
+  return chosen;
+}
+
+SnapshotList snapshot_list_of(const ListInfo& l, uint32_t first) {
+  SnapshotList sl;
+  sl.list_id = l.id;
+  sl.name = l.name;
+  sl.default_radius = l.default_radius;
+  sl.source = l.source;
+  sl.first = first;
+  return sl;
+}
+
 Result<EntrySnapshot> RocksHashStore::snapshot_active(const std::vector<std::string>& names) const {
   return guard_status([&]() -> Result<EntrySnapshot> {
     if (Status s = db_->catch_up(); !s.ok()) return s;  // a new generation is the newest whole state
     ReadView view(*db_);
     auto all = lists_at(view.get());
     if (!all.ok()) return all.status();
-    std::vector<ListInfo> chosen;
-    if (names.empty()) {
-      chosen = *all;
-    } else {
-      for (const auto& n : names) {
-        auto it = std::find_if(all->begin(), all->end(), [&](const ListInfo& l) { return l.name == n; });
-        if (it == all->end()) return Status(StatusCode::kNotFound, "no list named '" + n + "'");
-        chosen.push_back(*it);
-      }
-      std::sort(chosen.begin(), chosen.end(), [](const ListInfo& a, const ListInfo& b) { return a.name < b.name; });
-      chosen.erase(std::unique(chosen.begin(), chosen.end(),
-                               [](const ListInfo& a, const ListInfo& b) { return a.name == b.name; }),
-                   chosen.end());
-    }
+    auto picked = choose_lists(*all, names);
+    if (!picked.ok()) return picked.status();
+    const std::vector<ListInfo>& chosen = *picked;
     uint64_t total = 0;
     for (const auto& l : chosen) total += l.active;
     if (total >= (uint64_t(1) << 32) - 1) return Status(StatusCode::kUnsupported, "more than 2^32 active entries");
@@ -78,13 +92,7 @@ Result<EntrySnapshot> RocksHashStore::snapshot_active(const std::vector<std::str
     out.hashes.reserve(total);
     out.entry_ids.reserve(total, total * 12);
     for (const auto& l : chosen) {
-      SnapshotList sl;
-      sl.list_id = l.id;
-      sl.name = l.name;
-      sl.default_radius = l.default_radius;
-      sl.source = l.source;
-      sl.first = uint32_t(out.hashes.size());
-      out.lists.push_back(std::move(sl));
+      out.lists.push_back(snapshot_list_of(l, uint32_t(out.hashes.size())));
       Status s = snapshot_list(l, view.get(), &out);
       if (!s.ok()) return s;
     }
