@@ -23,12 +23,20 @@ std::set<std::string> touched_ids(const EntryChanges& c) {
   return out;
 }
 
-TEST(StoreChanges, NamesEveryEntryWrittenSinceAndItsCurrentState) {
-  testing::TempDir dir;
-  auto s = HashStore::Open(dir / "db");
-  ASSERT_TRUE(s.ok());
-  HashStore& store = **s;
-  ASSERT_TRUE(store.create_list("a").ok());
+// A fresh store holding an empty list "a".
+class StoreChangesFresh : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    owned_ = testing::open_store(dir_ / "db");
+    ASSERT_NE(owned_, nullptr);
+    ASSERT_TRUE(owned_->create_list("a").ok());
+  }
+  testing::TempDir dir_;
+  std::unique_ptr<HashStore> owned_;
+};
+
+TEST_F(StoreChangesFresh, NamesEveryEntryWrittenSinceAndItsCurrentState) {
+  HashStore& store = *owned_;
   ASSERT_TRUE(store.create_list("b").ok());
   std::vector<ListEntry> rows;
   for (int i = 0; i < 10; ++i) rows.push_back(testing::random_entry(std::to_string(i).insert(0, 1, 'e'), uint64_t(i)));
@@ -72,12 +80,8 @@ TEST(StoreChanges, NamesEveryEntryWrittenSinceAndItsCurrentState) {
   EXPECT_EQ(touched_ids(*only_b), (std::set<std::string>{"b/e3"}));
 }
 
-TEST(StoreChanges, RefusesWhatItCannotAnswer) {
-  testing::TempDir dir;
-  auto s = HashStore::Open(dir / "db");
-  ASSERT_TRUE(s.ok());
-  HashStore& store = **s;
-  ASSERT_TRUE(store.create_list("a").ok());
+TEST_F(StoreChangesFresh, RefusesWhatItCannotAnswer) {
+  HashStore& store = *owned_;
   auto snap = store.snapshot_active({});
   ASSERT_TRUE(snap.ok());
   const uint64_t seq = snap->change_seq;
