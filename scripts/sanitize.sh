@@ -31,10 +31,10 @@ run_tsan() {
   cmake -S "$root" -B "$b" "${common[@]}" -DCMAKE_CXX_FLAGS="$flags" \
     -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=thread" -DCMAKE_SHARED_LINKER_FLAGS="-fsanitize=thread" >/dev/null
   cmake --build "$b" -j"$(nproc)"
-  # Only tests that run work on several threads: the CLI (TBB pipeline) and, as they land,
-  # engine and index tests.
+  # Only tests that run work on several threads: the CLI (TBB pipeline), the engine and index,
+  # batch matching, and a reader refreshing while a writer imports (live reload, delta generations).
   TSAN_OPTIONS="halt_on_error=1:exitcode=86:second_deadlock_stack=1:suppressions=$root/scripts/tsan.supp" \
-    ctest --test-dir "$b" --output-on-failure -j"$(nproc)" -R 'CliHash|CliScan|HostilePaths|Engine|IndexParity|HashFiles' \
+    ctest --test-dir "$b" --output-on-failure -j"$(nproc)" -R 'CliHash|CliScan|HostilePaths|Engine|IndexParity|HashFiles|ScannerMatchHashes|LiveScanner|StoreDataVersion|GenerationDelta' \
       "${not_packaging[@]}"
 }
 
