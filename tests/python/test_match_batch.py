@@ -197,3 +197,42 @@ def test_results_are_independent_lists_of_read_only_matches(store, lists, rng):
         found[0].distance = 0
     with pytest.raises(TypeError):
         hashsieve.Match()
+
+
+def test_a_reload_during_a_call_never_mixes_generations(store, lists, rng, tmp_path):
+    """A call's chunks are searched while another thread swaps generations: every call answers
+    wholly from one generation (list b's entries all found, or none of them), never part old and
+    part new."""
+    import threading
+
+    from conftest import write_tx_csv
+
+    scanner = hashsieve.Scanner(store)
+    b_rows = lists["b"]
+    csv = write_tx_csv(tmp_path / "b.csv", b_rows)
+    # b's hashes spread through a batch of misses, so every chunk holds some.
+    q = [random_hex(rng) for _ in range(20000)]
+    for i in range(0, len(q), 50):
+        q[i] = b_rows[(i // 50) % len(b_rows)][0]
+    want = len(q) // 50
+    done = threading.Event()
+
+    def swap_generations():
+        try:
+            for _ in range(8):
+                store.import_file("b", csv, format="tx-csv")
+                scanner.reload()
+                store.withdraw("b", [entry_id for _, entry_id, _ in b_rows])
+                scanner.reload()
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=swap_generations)
+    writer.start()
+    calls = 0
+    while not done.is_set() or calls < 2:
+        got = scanner.match(q, threads=2)
+        found = sum(1 for ms in got for m in ms if m.list == "b")
+        assert found in (0, want), f"call {calls}: {found} of {want} b matches: generations mixed"
+        calls += 1
+    writer.join()
