@@ -10,6 +10,7 @@
 #include <mutex>
 
 #include "errors.h"
+#include "hashes.h"
 #include "scanner_binding.h"
 
 namespace hashsieve::py {
@@ -74,11 +75,17 @@ class ChunkedSearch {
   size_t first_of(size_t c) const { return c * chunk_; }
   size_t size_of(size_t c) const { return std::min(hashes_.size(), first_of(c) + chunk_) - first_of(c); }
 
-  // Searches the next unclaimed chunk; false when none is left (or the call stopped).
+  // Searches the next unclaimed chunk once its hashes are read; false when none is left (or the
+  // call stopped).
   bool search_next() {
     if (stop_.load(std::memory_order_relaxed)) return false;
     const size_t c = next_.fetch_add(1);
     if (c >= chunks_) return false;
+    if (read_.load(std::memory_order_acquire) <= c) {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return read_.load(std::memory_order_acquire) > c || stop_; });
+      if (stop_) return false;
+    }
     slots_[c].result = scanner_.match_hashes_flat(hashes_.data() + first_of(c), size_of(c), call_);
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -96,7 +103,21 @@ class ChunkedSearch {
     cv_.wait(lock, [&] { return slots_[c].done; });
   }
   Result<Scanner::HashMatches>& result(size_t c) { return slots_[c].result; }
-  void stop() { stop_ = true; }
+  // Chunks [0, n) have their hashes read.
+  void read_through(size_t n) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      read_.store(n, std::memory_order_release);
+    }
+    cv_.notify_all();
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
 
  private:
   struct Slot {
@@ -109,6 +130,7 @@ class ChunkedSearch {
   std::vector<Slot> slots_;
   ScanCall call_;
   std::atomic<size_t> next_{0};
+  std::atomic<size_t> read_{0};
   std::atomic<bool> stop_{false};
   std::mutex mu_;
   std::condition_variable cv_;
@@ -169,18 +191,29 @@ pb::list match_lists_at_once(const Scanner& scanner, const std::vector<Hash256>&
 
 }  // namespace
 
-pb::list match_lists(const Scanner& scanner, const std::vector<Hash256>& q, const ScanCall& call, int threads) {
+pb::list match_lists(const Scanner& scanner, pb::handle hashes, const ScanCall& call, int threads) {
+  std::vector<Hash256> q;
+  HashReader reader;
+  check(reader.open(hashes, &q));
   const int n_threads = threads > 0 ? threads : tbb::this_task_arena::max_concurrency();
   const size_t chunk = chunk_size(q.size(), n_threads);
-  if (n_threads <= 1 || q.size() <= chunk) return match_lists_at_once(scanner, q, call);
+  if (n_threads <= 1 || q.size() <= chunk) {
+    check(reader.read(q.size()));
+    return match_lists_at_once(scanner, q, call);
+  }
   ChunkedSearch search(scanner, q, call, chunk);
   pb::list out(q.size());  // items NULL until filled: freeing it part-filled is safe
   Status failed;
   bool same_generation = true;
   {
     GilToggle gil;
-    gil.release();
     Helpers helpers(search, n_threads);
+    // The other threads search each chunk as soon as it is read (a bad hash stops them all).
+    for (size_t c = 0; c < search.chunks() && failed.ok(); ++c) {
+      failed = reader.read(search.first_of(c) + search.size_of(c));
+      if (failed.ok()) search.read_through(c + 1);
+    }
+    gil.release();
     uint64_t generation = 0;
     for (size_t next = 0; next < search.chunks() && failed.ok() && same_generation;) {
       if (!search.done(next)) {

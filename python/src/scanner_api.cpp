@@ -215,9 +215,7 @@ once cancelled, items not yet started report Cancelled without being opened.)doc
              CallParams p = make_call(lists, radius, timeout, cancel);
              if (threads < 0) check(Status(StatusCode::kInvalidArgument, "threads must be >= 0"));
              p.call.threads = threads;
-             std::vector<Hash256> q;
-             check(parse_hashes(hashes, &q));
-             return match_lists(*s.scanner, q, p.call, threads);
+             return match_lists(*s.scanner, hashes, p.call, threads);
            },
            pb::arg("hashes"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
            pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr, pb::arg("threads") = 0,

@@ -121,6 +121,26 @@ def test_call_errors_raise_for_the_batch(store, lists, rng):
     assert scanner.match([]) == []
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_bad_hash_anywhere_names_the_first_bad_position(store, lists, rng, threads):
+    """Later hashes are read while the first chunks are already being searched: a bad one in any
+    chunk still fails the whole call with the first bad position, as before, and the scanner
+    answers the next call normally."""
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 5000)
+    want = as_tuples(scanner.match(q, threads=threads))
+    for first_bad in (0, 1500, 4999):
+        bad = list(q)
+        bad[first_bad] = "z" * 64
+        if first_bad + 7 < len(bad):
+            bad[first_bad + 7] = 12345  # a later bad item of another kind is not the one named
+        with pytest.raises(ValueError, match=f"hash {first_bad}: not a PDQ hash"):
+            scanner.match(bad, threads=threads)
+    with pytest.raises(ValueError, match="hash 3000: a hash must be 64 hex digits"):
+        scanner.match(q[:3000] + [None] + q[3000:], threads=threads)
+    assert as_tuples(scanner.match(q, threads=threads)) == want
+
+
 def test_hashes_in_one_buffer_equal_the_hex_path(store, lists, rng, tmp_path):
     """The fast input forms: n*32 bytes in one buffer, an (n, 32) uint8 array of any strides."""
     fill_b(store, lists, tmp_path)
