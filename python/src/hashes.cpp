@@ -1,5 +1,6 @@
 #include "hashes.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -161,9 +162,12 @@ bool hashes_from_buffer(const Py_buffer& v, std::vector<Hash256>* out, Status* s
 
 }  // namespace
 
-Status parse_hashes(pb::handle obj, std::vector<Hash256>* out) {
+Status HashReader::open(pb::handle obj, std::vector<Hash256>* out) {
   PyObject* o = obj.ptr();
   out->clear();
+  out_ = out;
+  items_ = nullptr;
+  parsed_ = 0;
   if (PyUnicode_Check(o)) return invalid("expected a sequence of hashes; wrap a single hash in a list");
   // Bytes in one buffer (an (n, 32) uint8 array, n*32 bytes): read without a Python object per hash.
   if (PyObject_CheckBuffer(o)) {
@@ -172,6 +176,7 @@ Status parse_hashes(pb::handle obj, std::vector<Hash256>* out) {
       Status st;
       if (hashes_from_buffer(v.buf, out, &st)) {
         if (!st.ok()) out->clear();
+        parsed_ = out->size();
         return st;
       }
     }
@@ -181,15 +186,26 @@ Status parse_hashes(pb::handle obj, std::vector<Hash256>* out) {
     PyErr_Clear();
     return invalid(std::string("expected a sequence of hashes, got ") + Py_TYPE(o)->tp_name);
   }
-  pb::object owner = pb::reinterpret_steal<pb::object>(seq);
-  const Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-  PyObject** items = PySequence_Fast_ITEMS(seq);
-  out->resize(static_cast<size_t>(n));
-  for (Py_ssize_t i = 0; i < n; ++i) {
-    Status s = parse_hash(items[i], &(*out)[static_cast<size_t>(i)]);
-    if (!s.ok()) return invalid("hash " + std::to_string(i) + ": " + s.message());
+  seq_ = pb::reinterpret_steal<pb::object>(seq);
+  items_ = PySequence_Fast_ITEMS(seq);
+  out->resize(static_cast<size_t>(PySequence_Fast_GET_SIZE(seq)));
+  return Status::Ok();
+}
+
+Status HashReader::read(size_t upto) {
+  upto = std::min(upto, out_->size());
+  for (; parsed_ < upto; ++parsed_) {
+    Status s = parse_hash(items_[parsed_], &(*out_)[parsed_]);
+    if (!s.ok()) return invalid("hash " + std::to_string(parsed_) + ": " + s.message());
   }
   return Status::Ok();
+}
+
+Status parse_hashes(pb::handle obj, std::vector<Hash256>* out) {
+  HashReader reader;
+  Status st = reader.open(obj, out);
+  if (st.ok()) st = reader.read(out->size());
+  return st;
 }
 
 }  // namespace hashsieve::py

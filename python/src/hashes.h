@@ -25,4 +25,20 @@ Status parse_hash(pb::handle obj, Hash256* out);
 // 2-D buffer. A bad item is kInvalidArgument naming its position (GIL held).
 Status parse_hashes(pb::handle obj, std::vector<Hash256>* out);
 
+// parse_hashes in steps, so a batch can be searched while its later hashes are still read: open()
+// sizes `out` (an input in one buffer is read whole), read(upto) parses the sequence's items up to
+// `upto` in order, with the same errors. The reader keeps the sequence alive. GIL held.
+class HashReader {
+ public:
+  Status open(pb::handle obj, std::vector<Hash256>* out);
+  Status read(size_t upto);
+  size_t parsed() const { return parsed_; }
+
+ private:
+  std::vector<Hash256>* out_ = nullptr;
+  pb::object seq_;
+  PyObject** items_ = nullptr;
+  size_t parsed_ = 0;
+};
+
 }  // namespace hashsieve::py

@@ -13,6 +13,7 @@
 #include "hashes.h"
 #include "hashing.h"
 #include "json_value.h"
+#include "match_lists.h"
 #include "scan_entry.h"
 #include "sources.h"
 #include "scanner_binding.h"
@@ -49,29 +50,6 @@ pb::object generation_dict(const GenerationInfo& g) {
   for (const auto& [name, n] : g.lists) lists[pb::str(name)] = n;
   d["lists"] = lists;
   return std::move(d);
-}
-
-// Scanner::match_hashes_flat's matches as one list of Match per hash, built in one pass. GIL held.
-pb::list match_lists(Scanner::HashMatches& found, size_t expected) {
-  if (found.offsets.size() != expected + 1) check(Status(StatusCode::kInternal, "match results of the wrong size"));
-  // One list per hash: without a pause the collector would walk the young lists every few hundred.
-  struct GcPause {
-    int was_enabled = PyGC_Disable();
-    ~GcPause() {
-      if (was_enabled) PyGC_Enable();
-    }
-  } pause;
-  pb::list out(expected);
-  for (size_t i = 0; i < expected; ++i) {
-    const size_t begin = found.offsets[i], n = found.offsets[i + 1] - begin;
-    PyObject* l = PyList_New(static_cast<Py_ssize_t>(n));
-    if (!l) throw pb::error_already_set();
-    PyList_SET_ITEM(out.ptr(), static_cast<Py_ssize_t>(i), l);
-    for (size_t k = 0; k < n; ++k)
-      PyList_SET_ITEM(l, static_cast<Py_ssize_t>(k),
-                      pb::cast(PyMatch{std::move(found.matches[begin + k]), false}).release().ptr());
-  }
-  return out;
 }
 
 std::vector<std::string> opt_strings(const std::optional<std::vector<std::string>>& v) {
@@ -237,15 +215,7 @@ once cancelled, items not yet started report Cancelled without being opened.)doc
              CallParams p = make_call(lists, radius, timeout, cancel);
              if (threads < 0) check(Status(StatusCode::kInvalidArgument, "threads must be >= 0"));
              p.call.threads = threads;
-             std::vector<Hash256> q;
-             check(parse_hashes(hashes, &q));
-             Result<Scanner::HashMatches> found = Status(StatusCode::kInternal, "not run");
-             {
-               pb::gil_scoped_release release;
-               found = s.scanner->match_hashes_flat(q.data(), q.size(), p.call);
-             }
-             Scanner::HashMatches flat = take(std::move(found));
-             return match_lists(flat, q.size());
+             return match_lists(*s.scanner, hashes, p.call, threads);
            },
            pb::arg("hashes"), pb::kw_only(), pb::arg("lists") = pb::none(), pb::arg("radius") = pb::none(),
            pb::arg("timeout") = pb::none(), pb::arg("cancel") = nullptr, pb::arg("threads") = 0,

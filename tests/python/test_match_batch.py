@@ -121,6 +121,26 @@ def test_call_errors_raise_for_the_batch(store, lists, rng):
     assert scanner.match([]) == []
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_a_bad_hash_anywhere_names_the_first_bad_position(store, lists, rng, threads):
+    """Later hashes are read while the first chunks are already being searched: a bad one in any
+    chunk still fails the whole call with the first bad position, as before, and the scanner
+    answers the next call normally."""
+    scanner = hashsieve.Scanner(store)
+    q = queries(lists, rng, 5000)
+    want = as_tuples(scanner.match(q, threads=threads))
+    for first_bad in (0, 1500, 4999):
+        bad = list(q)
+        bad[first_bad] = "z" * 64
+        if first_bad + 7 < len(bad):
+            bad[first_bad + 7] = 12345  # a later bad item of another kind is not the one named
+        with pytest.raises(ValueError, match=f"hash {first_bad}: not a PDQ hash"):
+            scanner.match(bad, threads=threads)
+    with pytest.raises(ValueError, match="hash 3000: a hash must be 64 hex digits"):
+        scanner.match(q[:3000] + [None] + q[3000:], threads=threads)
+    assert as_tuples(scanner.match(q, threads=threads)) == want
+
+
 def test_hashes_in_one_buffer_equal_the_hex_path(store, lists, rng, tmp_path):
     """The fast input forms: n*32 bytes in one buffer, an (n, 32) uint8 array of any strides."""
     fill_b(store, lists, tmp_path)
@@ -197,3 +217,42 @@ def test_results_are_independent_lists_of_read_only_matches(store, lists, rng):
         found[0].distance = 0
     with pytest.raises(TypeError):
         hashsieve.Match()
+
+
+def test_a_reload_during_a_call_never_mixes_generations(store, lists, rng, tmp_path):
+    """A call's chunks are searched while another thread swaps generations: every call answers
+    wholly from one generation (list b's entries all found, or none of them), never part old and
+    part new."""
+    import threading
+
+    from conftest import write_tx_csv
+
+    scanner = hashsieve.Scanner(store)
+    b_rows = lists["b"]
+    csv = write_tx_csv(tmp_path / "b.csv", b_rows)
+    # b's hashes spread through a batch of misses, so every chunk holds some.
+    q = [random_hex(rng) for _ in range(20000)]
+    for i in range(0, len(q), 50):
+        q[i] = b_rows[(i // 50) % len(b_rows)][0]
+    want = len(q) // 50
+    done = threading.Event()
+
+    def swap_generations():
+        try:
+            for _ in range(8):
+                store.import_file("b", csv, format="tx-csv")
+                scanner.reload()
+                store.withdraw("b", [entry_id for _, entry_id, _ in b_rows])
+                scanner.reload()
+        finally:
+            done.set()
+
+    writer = threading.Thread(target=swap_generations)
+    writer.start()
+    calls = 0
+    while not done.is_set() or calls < 2:
+        got = scanner.match(q, threads=2)
+        found = sum(1 for ms in got for m in ms if m.list == "b")
+        assert found in (0, want), f"call {calls}: {found} of {want} b matches: generations mixed"
+        calls += 1
+    writer.join()
