@@ -289,7 +289,7 @@ TEST(IndexParity, WideLayoutMatchesFlatAndCompact) {
   SearchOptions o;
   o.radius = 31;
   std::vector<Hash256> q;
-  for (int i = 0; i < 50; ++i) q.push_back(random_hash(rng));
+  for (int i = 0; i < 200; ++i) q.push_back(random_hash(rng));  // ~19 bucket entries each
   ASSERT_TRUE(wide->search(q.data(), q.size(), o).ok());
   const detail::WideFilterCounts counts = detail::wide_filter_counts();
   detail::count_wide_filter(false);
