@@ -51,7 +51,9 @@ bool plan(int r, int t[MultiIndex::kChunks]) {
 }
 
 // Relative costs, measured on 10M entries: a probe (two random reads) vs a candidate (one random
-// 32-byte read + popcounts) vs one entry of a batched flat scan.
+// 32-byte read + popcounts) vs one entry of a batched flat scan. The wide layout keeps the same
+// rules (a candidate costs it less, so it falls back a little early), so both layouts send the
+// same queries to the flat scan.
 std::atomic<bool> g_wide_ordinals{false};
 
 constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
