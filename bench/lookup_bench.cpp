@@ -3,7 +3,7 @@
 // hash per call (match_hash, what GET /m/raw_lookup does) and in groups (match_hashes), on 1
 // and 2 threads. Prints queries/s and the process's CPU microseconds per query.
 //
-//   lookup_bench --db DIR --hashes FILE [--rounds N] [--groups 1,8,32] [--threads 1,2]
+//   lookup_bench --db DIR --hashes FILE [--rounds N] [--groups 1,8,32] [--threads 1,2] [--layout compact|wide]
 #include <sys/resource.h>
 
 #include <atomic>
@@ -90,6 +90,7 @@ int main(int argc, char** argv) {
   std::string db, hashes_path;
   int rounds = 5;
   std::vector<int> groups{1, 8, 32}, thread_counts{1, 2};
+  IndexLayout layout = IndexLayout::kCompact;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--db") db = v;
@@ -97,9 +98,10 @@ int main(int argc, char** argv) {
     else if (a == "--rounds") rounds = std::max(1, std::atoi(v.c_str()));
     else if (a == "--groups") groups = bench::parse_positive_ints(v);
     else if (a == "--threads") thread_counts = bench::parse_positive_ints(v);
+    else if (a == "--layout") layout = v == "wide" ? IndexLayout::kWide : IndexLayout::kCompact;
   }
   if (db.empty() || hashes_path.empty()) {
-    std::fprintf(stderr, "usage: lookup_bench --db DIR --hashes FILE [--rounds N] [--groups 1,8] [--threads 1,2]\n");
+    std::fprintf(stderr, "usage: lookup_bench --db DIR --hashes FILE [--rounds N] [--groups 1,8] [--threads 1,2] [--layout compact|wide]\n");
     return 2;
   }
   std::vector<Hash256> hashes;
@@ -121,6 +123,7 @@ int main(int argc, char** argv) {
   LiveScannerOptions lo;
   lo.db = db;
   lo.poll_interval = std::chrono::milliseconds(0);
+  lo.scan.index_layout = layout;
   const auto t0 = std::chrono::steady_clock::now();
   auto live = LiveScanner::Open(lo);
   if (!live.ok()) {
@@ -128,7 +131,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const Scanner& scanner = (*live)->scanner();
-  std::printf("ready in %.1f s: %zu entries, %zu query hashes, %d rounds per thread, %ld MiB on huge pages\n",
+  std::printf("%s layout, ready in %.1f s: %zu entries, %zu query hashes, %d rounds per thread, %ld MiB on huge pages\n",
+              layout == IndexLayout::kWide ? "wide" : "compact",
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
               size_t((*live)->status().generation.entries), hashes.size(), rounds, huge_mib());
   run(scanner, hashes, 1, 1, 1);  // warm the tables' pages and the allocator

@@ -85,6 +85,7 @@ Result<std::shared_ptr<const IndexGeneration>> build_delta_generation(const Inde
   if (active.size() > 0) {
     IndexOptions io;
     io.simd = options.simd;
+    io.layout = options.index_layout;  // a delta past the tables' threshold is built like its base
     auto delta = HashIndex::Build(std::move(active), io);
     if (!delta.ok()) return delta.status();
     gen->delta = std::move(*delta);

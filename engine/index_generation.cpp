@@ -20,6 +20,7 @@ Result<std::shared_ptr<const IndexGeneration>> build_generation(EntrySnapshot sn
                                                                 uint64_t number) {
   IndexOptions io;
   io.simd = options.simd;  // --simd reaches the Hamming kernels too
+  io.layout = options.index_layout;
   const uint64_t store_version = snapshot.store_version;
   const uint64_t change_seq = snapshot.change_seq;
   SnapshotDigests digests = std::move(snapshot.digests);

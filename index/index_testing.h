@@ -1,6 +1,8 @@
 // Hooks for tests and benchmarks only.
 #pragma once
 
+#include <cstdint>
+
 #include "hashsieve/hash_index.h"
 
 namespace hashsieve::detail {
@@ -9,4 +11,11 @@ void set_allow_fallback(HashIndex* index, bool allow);
 // true: indexes built from now on store 4-byte ordinals even below 2^24 entries (the layout
 // lists beyond 16.7M entries use), so tests cover both layouts.
 void force_wide_ordinals(bool wide);
+// Benchmarks: count, over the wide layout's searches from now on, the bucket entries checked
+// against their filter and those that passed it; wide_filter_counts() returns and resets them.
+struct WideFilterCounts {
+  uint64_t seen = 0, passed = 0;
+};
+void count_wide_filter(bool on);
+WideFilterCounts wide_filter_counts();
 }  // namespace hashsieve::detail

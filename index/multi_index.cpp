@@ -1,4 +1,5 @@
 #include "index/multi_index.h"
+#include "index/index_testing.h"
 
 #include <tbb/enumerable_thread_specific.h>
 #include "common/parallel_for.h"
@@ -50,18 +51,40 @@ bool plan(int r, int t[MultiIndex::kChunks]) {
 }
 
 // Relative costs, measured on 10M entries: a probe (two random reads) vs a candidate (one random
-// 32-byte read + popcounts) vs one entry of a batched flat scan.
+// 32-byte read + popcounts) vs one entry of a batched flat scan. The wide layout keeps the same
+// rules (a candidate costs it less, so it falls back a little early), so both layouts send the
+// same queries to the flat scan.
 std::atomic<bool> g_wide_ordinals{false};
 
 constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 
+// 64 bits of h from bit `start` on, wrapping past bit 255 to bit 0.
+inline uint64_t bits64(const Hash256& h, int start) {
+  const int w = start >> 6, o = start & 63;
+  uint64_t v = h.words[w] >> o;
+  if (o) v |= h.words[(w + 1) & 3] << (64 - o);
+  return v;
+}
+
+// Filter statistics for benchmarks (index_testing.h): off unless asked for.
+std::atomic<bool> g_count_filter{false};
+std::atomic<uint64_t> g_filter_seen{0}, g_filter_passed{0};
+
 }  // namespace
+
+// The wide layout's filter of chunk c: the 96 bits after the chunk, wrapping around the hash
+// (235 bits lie outside a chunk, so they never reach back into it).
+MultiIndex::Filter MultiIndex::filter_of(const Hash256& h, int c) {
+  const int start = ((c + 1) * kChunkBits) & 255;
+  return Filter{bits64(h, start), uint32_t(bits64(h, (start + 64) & 255))};
+}
 
 // One chunk's CSR table by a two-pass radix partition instead of scattering 10M ordinals at
 // random into a table far larger than the caches: pass 1 splits the ordinals by the value's high
 // bits into 2^kHighBits runs (few enough write streams to stay in cache); pass 2 finishes each run,
 // whose part of the table is small, with a counting sort on the low bits. Both passes are stable,
-// so every bucket keeps its ordinals ascending.
+// so every bucket keeps its ordinals ascending. The wide layout's filters travel beside the
+// pairs, so pass 2 never reads a hash at random.
 void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
   constexpr int kHighBits = 10, kLowBits = kChunkBits - kHighBits;
   constexpr uint32_t kHigh = 1u << kHighBits, kLow = 1u << kLowBits;
@@ -69,7 +92,9 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
   std::vector<uint32_t> high_start(kHigh + 1, 0);
   scratch->pairs.resize(n);  // reused across the chunks one thread builds
   scratch->keys.resize(n);
+  if (wide_) scratch->filters.resize(n);
   uint64_t* pairs = scratch->pairs.data();
+  Filter* filters = scratch->filters.data();
   {
     uint32_t* keys = scratch->keys.data();
     for (uint32_t i = 0; i < n; ++i) {
@@ -79,16 +104,20 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
     }
     for (uint32_t h = 0; h < kHigh; ++h) high_start[h + 1] += high_start[h];
     std::vector<uint32_t> cursor(high_start.begin(), high_start.end() - 1);
-    for (uint32_t i = 0; i < n; ++i)
-      pairs[cursor[keys[i] >> kLowBits]++] = uint64_t(keys[i] & (kLow - 1)) << 32 | i;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint32_t at = cursor[keys[i] >> kLowBits]++;
+      pairs[at] = uint64_t(keys[i] & (kLow - 1)) << 32 | i;
+      if (wide_) filters[at] = filter_of(hashes_[i], c);
+    }
   }
   Table& off = offsets_[c];
   off.resize(kBuckets + 1);
-  Bytes& ord_bytes = ordinals_[c];
-  ord_bytes.resize(size_t(n) * ord_bytes_ + 1);  // every ordinal is written below
-  ord_bytes.back() = 0;
-  uint8_t* ord = ord_bytes.data();
+  Bytes& rec_bytes = records_[c];
+  rec_bytes.resize(size_t(n) * stride_ + 1);  // every entry is written below
+  rec_bytes.back() = 0;
+  uint8_t* rec = rec_bytes.data();
   const bool three = ord_bytes_ == 3;
+  const uint32_t ord_at = wide_ ? kFilterBytes : 0;
   std::vector<uint32_t> cnt(kLow + 1);
   for (uint32_t h = 0; h < kHigh; ++h) {
     const uint32_t b = high_start[h], e = high_start[h + 1];
@@ -103,7 +132,12 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
     }
     for (uint32_t k = b; k < e; ++k) {
       uint32_t v = uint32_t(pairs[k]);
-      uint8_t* at = ord + size_t(cnt[pairs[k] >> 32]++) * ord_bytes_;
+      uint8_t* at = rec + size_t(cnt[pairs[k] >> 32]++) * stride_;
+      if (wide_) {
+        std::memcpy(at, &filters[k].lo, 8);
+        std::memcpy(at + 8, &filters[k].hi, 4);
+      }
+      at += ord_at;
       at[0] = uint8_t(v);
       at[1] = uint8_t(v >> 8);
       at[2] = uint8_t(v >> 16);
@@ -113,12 +147,14 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
   off[kBuckets] = n;
 }
 
-MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashes_(hashes), n_(n) {
+MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout)
+    : hashes_(hashes), n_(n), wide_(layout == IndexLayout::kWide) {
   (void)mask_table();
   if (n <= (1u << 24) && !g_wide_ordinals.load(std::memory_order_relaxed)) {
     ord_bytes_ = 3;
     ord_mask_ = 0xffffffu;
   }
+  stride_ = ord_bytes_ + (wide_ ? kFilterBytes : 0);
   if (parallel) {
     tbb::enumerable_thread_specific<BuildScratch> scratch;
     parallel_for_index(0, kChunks, [&](int c) { build_chunk(c, &scratch.local()); });
@@ -130,8 +166,67 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel) : hashe
 
 size_t MultiIndex::memory_bytes() const noexcept {
   size_t b = 0;
-  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + ordinals_[c].capacity();
+  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + records_[c].capacity();
   return b;
+}
+
+// Compact: every entry of every probed bucket is a candidate.
+size_t MultiIndex::compact_candidates(Scratch* s, size_t total) const {
+  auto& cand = s->candidates;
+  cand.resize(total);
+  uint64_t* next = cand.data();
+  for (const Scratch::Range& r : s->ranges) {
+    const uint8_t* ord = records_[r.chunk].data() + size_t(r.begin) * ord_bytes_;
+    for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) {
+      uint32_t o;
+      std::memcpy(&o, ord, 4);
+      *next++ = uint64_t(o & ord_mask_) << 8 | r.chunk;
+    }
+  }
+  return total;
+}
+
+// Wide: an entry is a candidate only when its filter's distance plus the chunk's is within the
+// radius. The buckets' records are prefetched a few buckets ahead (each is ~5 entries of 15 or
+// 16 bytes at 10M entries: one or two cache lines).
+size_t MultiIndex::wide_candidates(const Hash256& query, int radius, Scratch* s, size_t total) const {
+  Filter qf[kChunks];
+  for (int c = 0; c < kChunks; ++c) qf[c] = filter_of(query, c);
+  auto& cand = s->candidates;
+  cand.resize(total);
+  uint64_t* next = cand.data();
+  const auto& ranges = s->ranges;
+  const size_t nr = ranges.size();
+  const uint32_t stride = stride_;
+  auto prefetch = [&](const Scratch::Range& r) {
+    const uint8_t* base = records_[r.chunk].data();
+    __builtin_prefetch(base + size_t(r.begin) * stride);
+    __builtin_prefetch(base + size_t(r.end) * stride - 1);
+  };
+  constexpr size_t kAheadRanges = 16;  // 4 to 64 measured at 10M entries: 16 best, 8 to 64 within ~10%
+  for (size_t i = 0; i < std::min(kAheadRanges, nr); ++i) prefetch(ranges[i]);
+  for (size_t i = 0; i < nr; ++i) {
+    if (i + kAheadRanges < nr) prefetch(ranges[i + kAheadRanges]);
+    const Scratch::Range& r = ranges[i];
+    const int limit = radius - int(r.weight);
+    const Filter q = qf[r.chunk];
+    const uint8_t* at = records_[r.chunk].data() + size_t(r.begin) * stride;
+    for (uint32_t k = r.begin; k < r.end; ++k, at += stride) {
+      uint64_t lo;
+      uint32_t hi, o;
+      std::memcpy(&lo, at, 8);
+      std::memcpy(&hi, at + 8, 4);
+      if (std::popcount(lo ^ q.lo) + std::popcount(hi ^ q.hi) > limit) continue;
+      std::memcpy(&o, at + kFilterBytes, 4);
+      *next++ = uint64_t(o & ord_mask_) << 8 | r.chunk;
+    }
+  }
+  const size_t passed = size_t(next - cand.data());
+  if (g_count_filter.load(std::memory_order_relaxed)) {
+    g_filter_seen.fetch_add(total, std::memory_order_relaxed);
+    g_filter_passed.fetch_add(passed, std::memory_order_relaxed);
+  }
+  return passed;
 }
 
 bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, bool allow_fallback,
@@ -150,9 +245,9 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
 
   // Three passes, so that many cache misses are in flight at once instead of one dependent miss
   // after another:
-  //   1. probe values; read each bucket's [begin, end) with the offsets prefetched ahead, and
-  //      prefetch the bucket's first ordinals;
-  //   2. read the ordinals of every bucket into the candidate list;
+  //   1. probe values; read each bucket's [begin, end) with the offsets prefetched ahead (compact:
+  //      and prefetch the bucket's first ordinals);
+  //   2. read the buckets' entries into the candidate list (wide: only those whose filter passes);
   //   3. verify the candidates, prefetching the hash kAheadHashes candidates ahead. Prefetching
   //      them all in pass 2 instead (~9,000 lines at r=31 on 10M entries) overflows the core's
   //      miss buffers, so the prefetches stall, and the first lines are out of L1 and often L2
@@ -168,36 +263,27 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   size_t p = 0, total = 0;
   for (int c = 0; c < kChunks; ++c) {
     const uint32_t* off = offsets_[c].data();
-    const uint8_t* ord = ordinals_[c].data();
+    const uint8_t* ord = records_[c].data();
     size_t end = p + mt.count(t[c]);
     for (; p < end; ++p) {
       if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
       uint32_t b = off[pv[p]], e = off[pv[p] + 1];
       if (b == e) continue;
-      __builtin_prefetch(ord + size_t(b) * ord_bytes_);
-      ranges.push_back(Scratch::Range{b, e, uint32_t(c)});
+      if (!wide_) __builtin_prefetch(ord + size_t(b) * ord_bytes_);
+      ranges.push_back(Scratch::Range{b, e, uint32_t(c), uint32_t(std::popcount(pv[p] ^ qc[c]))});
       total += e - b;
     }
     if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(total) > flat_cost)
       return false;
   }
-  auto& cand = s->candidates;
-  cand.resize(total);
-  uint64_t* next = cand.data();
-  for (const Scratch::Range& r : ranges) {
-    const uint8_t* ord = ordinals_[r.chunk].data() + size_t(r.begin) * ord_bytes_;
-    for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) {
-      uint32_t o;
-      std::memcpy(&o, ord, 4);
-      *next++ = uint64_t(o & ord_mask_) << 8 | r.chunk;
-    }
-  }
+  const size_t ncand = wide_ ? wide_candidates(query, radius, s, total) : compact_candidates(s, total);
+  const uint64_t* cand = s->candidates.data();
 
   // Report each match through its first qualifying chunk.
   constexpr size_t kAheadHashes = 32;
-  for (size_t i = 0; i < std::min(kAheadHashes, total); ++i) __builtin_prefetch(&hashes_[cand[i] >> 8]);
-  for (size_t i = 0; i < total; ++i) {
-    if (i + kAheadHashes < total) __builtin_prefetch(&hashes_[cand[i + kAheadHashes] >> 8]);
+  for (size_t i = 0; i < std::min(kAheadHashes, ncand); ++i) __builtin_prefetch(&hashes_[cand[i] >> 8]);
+  for (size_t i = 0; i < ncand; ++i) {
+    if (i + kAheadHashes < ncand) __builtin_prefetch(&hashes_[cand[i + kAheadHashes] >> 8]);
     uint32_t ordinal = uint32_t(cand[i] >> 8);
     int via = int(cand[i] & 0xff);
     const Hash256& h = hashes_[ordinal];
@@ -214,5 +300,11 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
 }
 
 void force_wide_ordinals(bool wide) { g_wide_ordinals.store(wide); }
+
+void count_wide_filter(bool on) { g_count_filter.store(on); }
+
+WideFilterCounts wide_filter_counts() {
+  return WideFilterCounts{g_filter_seen.exchange(0), g_filter_passed.exchange(0)};
+}
 
 }  // namespace hashsieve::detail

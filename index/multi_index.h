@@ -7,6 +7,11 @@
 // found through several chunks is reported only through the first qualifying one, so there is no
 // dedupe set. 21-bit chunks keep a direct-indexed offset table small (8 MiB per chunk) while r=31
 // needs only thresholds 2 and 1 (~2,000 probes, ~0.1% of the entries as candidates).
+//
+// Two layouts of a table's entries (IndexLayout): compact, the ordinal alone; wide, 96 bits of the
+// hash outside the chunk (a filter) and then the ordinal. A wide entry whose filter is farther
+// from the query's than the radius allows cannot match (the filter's bits are disjoint from the
+// chunk's, so the distances add up), and is dropped without reading its hash.
 #pragma once
 
 #include <cstdint>
@@ -25,11 +30,13 @@ class MultiIndex {
   static constexpr int kChunkBits = 21;
   static constexpr int kMaxThreshold = 5;
 
-  MultiIndex(const Hash256* hashes, uint32_t n, bool parallel);
+  static constexpr int kFilterBytes = 12;  // the wide layout's filter: 96 bits
+
+  MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout = IndexLayout::kCompact);
 
   struct Scratch {
     struct Range {
-      uint32_t begin, end, chunk;
+      uint32_t begin, end, chunk, weight;  // weight: the chunk's distance from the query
     };
     std::vector<uint32_t> probe_values;
     std::vector<Range> ranges;  // non-empty buckets probed
@@ -42,13 +49,23 @@ class MultiIndex {
               std::vector<Match>* out) const;
 
   size_t memory_bytes() const noexcept;
+  IndexLayout layout() const noexcept { return wide_ ? IndexLayout::kWide : IndexLayout::kCompact; }
 
  private:
+  struct Filter {
+    uint64_t lo;
+    uint32_t hi;
+  };
   struct BuildScratch {
     std::vector<uint64_t, HugePageAllocator<uint64_t>> pairs;  // low value << 32 | ordinal
     std::vector<uint32_t, HugePageAllocator<uint32_t>> keys;
+    std::vector<Filter, HugePageAllocator<Filter>> filters;  // wide: beside pairs
   };
   void build_chunk(int c, BuildScratch* scratch);
+  static Filter filter_of(const Hash256& h, int c);
+  // Pass 2 of a search, per layout: the candidates of the probed buckets (ordinal << 8 | chunk).
+  size_t compact_candidates(Scratch* s, size_t total) const;
+  size_t wide_candidates(const Hash256& query, int radius, Scratch* s, size_t total) const;
 
   const Hash256* hashes_;
   uint32_t n_;
@@ -58,8 +75,10 @@ class MultiIndex {
   // one byte of padding at the end keeps the last read in bounds.
   uint32_t ord_bytes_ = 4;
   uint32_t ord_mask_ = 0xffffffffu;
+  bool wide_ = false;
+  uint32_t stride_ = 4;  // bytes per table entry: ord_bytes_, plus kFilterBytes when wide
   Table offsets_[kChunks];  // 2^21 + 1 each
-  Bytes ordinals_[kChunks];
+  Bytes records_[kChunks];  // per bucket, its entries in ordinal order
 };
 
 }  // namespace hashsieve::detail

@@ -93,6 +93,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   lo.db = options.db;
   lo.store = options.store;
   lo.scan.lists = options.lists;
+  lo.scan.index_layout = options.index_layout;
   lo.poll_interval = options.poll_interval;
   auto index = LiveScanner::Open(lo);
   if (!index.ok()) return index.status();

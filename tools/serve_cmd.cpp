@@ -28,6 +28,7 @@ struct Options {
   double request_timeout_s = 10, stale_after_s = 65, poll_s = 2;
   size_t threads = 64, queue = 256, searches = 0;
   int io_timeout_s = 5;
+  std::string index_layout = "compact";
   bool access_log = false;
 };
 
@@ -60,6 +61,7 @@ int run(const Options& o) {
   so.queue = o.queue;
   so.searches = o.searches;
   so.io_timeout_s = o.io_timeout_s;
+  so.index_layout = o.index_layout == "wide" ? IndexLayout::kWide : IndexLayout::kCompact;
   if (o.access_log) so.access_log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
   // Signals are taken by one watcher thread: blocked here, before any thread exists, so every
@@ -130,6 +132,11 @@ void add_serve_command(CLI::App& root, Commands& commands) {
   app->add_option("--io-timeout", o->io_timeout_s, "seconds a client may stall a read or write (default 5)")
       ->check(in_range(1, 3600))
       ->type_name("S");
+  app->add_option("--index-layout", o->index_layout,
+                  "the index's tables: compact (default) or wide (fewer memory reads a lookup, ~2.8x the "
+                  "index memory: ~220 instead of ~78 bytes a hash at 10M entries)")
+      ->check(CLI::IsMember({"compact", "wide"}))
+      ->type_name("compact|wide");
   app->add_flag("--access-log", o->access_log, "a line per request on stderr: route, status, microseconds");
   commands.push_back({app, [o] { return run(*o); }});
 }

@@ -201,6 +201,62 @@ TEST(GenerationDelta, RandomChangesMatchAFullBuild) {
   EXPECT_GE(fulls, 1);  // list create/drop
 }
 
+// A delta over a base whose chunk tables use the wide layout (big enough to keep tables) answers
+// as a full compact build of the same state, and builds its own index in the same layout.
+TEST(GenerationDelta, WideLayoutBase) {
+  testing::TempDir dir;
+  const std::string path = dir / "db";
+  auto writer_r = HashStore::Open(path);
+  ASSERT_TRUE(writer_r.ok());
+  HashStore& writer = **writer_r;
+  ASSERT_TRUE(writer.create_list("a", 31).ok());
+  World w;
+  std::vector<ListEntry> rows;
+  // Random hashes, so the tables answer (dense buckets would send the queries to the flat scan),
+  // and every 100th row from the pool the queries come near.
+  for (int i = 0; i < 100000; ++i) {
+    if (i % 100 == 0) {
+      rows.push_back(w.row(eid(uint64_t(i))));
+      continue;
+    }
+    ListEntry e;
+    e.entry_id = eid(uint64_t(i));
+    e.has_hash = true;
+    e.hash = testing::random_hash(w.rng);
+    rows.push_back(e);
+  }
+  ASSERT_TRUE(writer.import_batch("a", rows).ok());
+  auto reader_r = HashStore::Open(path, testing::reader_options());
+  ASSERT_TRUE(reader_r.ok());
+  HashStore& reader = **reader_r;
+  ScanOptions compact, wide;
+  wide.index_layout = IndexLayout::kWide;
+  auto base = build_generation(reader, wide, 1);
+  auto compact_base = build_generation(reader, compact, 0);
+  ASSERT_TRUE(base.ok() && compact_base.ok());
+  ASSERT_GE((*base)->index->size(), IndexOptions().min_entries_for_tables);
+  // The filters beside the ordinals: 12 more bytes an entry in each of the 12 tables.
+  EXPECT_GE((*base)->index->index_bytes(), (*compact_base)->index->index_bytes() + 144 * (*base)->index->size());
+  expect_same(**base, **compact_base, w, "base");
+
+  std::shared_ptr<const IndexGeneration> gen = *base;
+  for (int step = 0; step < 3; ++step) {
+    std::vector<ListEntry> changed;
+    for (int i = 0; i < 50; ++i) changed.push_back(w.row(eid(w.rng() % 100100)));
+    ASSERT_TRUE(writer.import_batch("a", changed).ok());
+    std::vector<std::string> ids;
+    for (int i = 0; i < 10; ++i) ids.push_back(eid(w.rng() % 100100));
+    ASSERT_TRUE(writer.withdraw("a", ids).ok());
+    auto next = build_delta_generation(*gen, reader, wide, uint64_t(step) + 2, 1 << 20);
+    ASSERT_TRUE(next.ok()) << next.status().to_string();
+    EXPECT_EQ((*next)->index.get(), (*base)->index.get()) << "a delta shares its wide base";
+    auto full = build_generation(reader, compact, 0);
+    ASSERT_TRUE(full.ok());
+    gen = *next;
+    expect_same(*gen, **full, w, std::string("step ").append(std::to_string(step)));
+  }
+}
+
 // Past its limit a delta is refused (the caller rebuilds in full), and the rebuilt generation is
 // the base of the next deltas.
 TEST(GenerationDelta, TooManyChangesRebuildsTheBase) {

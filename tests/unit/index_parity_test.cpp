@@ -56,8 +56,8 @@ std::vector<SimdLevel> levels_to_test() {
 SimdLevel kernel_level(SimdLevel level) { return level == SimdLevel::kAvx512 ? level : SimdLevel::kScalar; }
 
 std::unique_ptr<HashIndex> build(const std::vector<Hash256>& e, IndexKind kind, bool fallback,
-                                 SimdLevel level = SimdLevel::kAuto) {
-  auto r = HashIndex::Build(make_snapshot(e, 3), IndexOptions{kind, true, 0, level});
+                                 SimdLevel level = SimdLevel::kAuto, IndexLayout layout = IndexLayout::kCompact) {
+  auto r = HashIndex::Build(make_snapshot(e, 3), IndexOptions{kind, true, 0, level, layout});
   EXPECT_TRUE(r.ok()) << r.status().to_string();
   std::unique_ptr<HashIndex> idx = std::move(r).value();
   detail::set_allow_fallback(idx.get(), fallback);
@@ -69,11 +69,15 @@ std::unique_ptr<HashIndex> build(const std::vector<Hash256>& e, IndexKind kind, 
 
 // The chunk tables' own search (mih without fallback) does not depend on the level: above
 // scalar, only the searches that reach the flat scan's kernels run (flat, fallback, constant time).
+// Both layouts of the tables run; the wide one both with and without the fallback.
 void check_all(const Data& d, const std::vector<int>& radii, SimdLevel level = SimdLevel::kAuto) {
   const bool tables_too = level == SimdLevel::kAuto || level == SimdLevel::kScalar;
   auto flat = build(d.entries, IndexKind::kFlat, true, level);
   auto mih = tables_too ? build(d.entries, IndexKind::kMultiIndex, false, level) : nullptr;
   auto mih_auto = build(d.entries, IndexKind::kMultiIndex, true, level);
+  auto wide = tables_too ? build(d.entries, IndexKind::kMultiIndex, false, level, IndexLayout::kWide) : nullptr;
+  auto wide_auto =
+      tables_too ? build(d.entries, IndexKind::kMultiIndex, true, level, IndexLayout::kWide) : nullptr;
   for (int r : radii) {
     auto want = brute_force(d.entries, d.queries, r);
     SearchOptions o;
@@ -81,11 +85,12 @@ void check_all(const Data& d, const std::vector<int>& radii, SimdLevel level = S
     for (bool parallel : {false, true}) {
       o.parallel = parallel;
       o.constant_time = false;
-      for (auto* idx : {flat.get(), mih.get(), mih_auto.get()}) {
+      for (auto* idx : {flat.get(), mih.get(), mih_auto.get(), wide.get(), wide_auto.get()}) {
         if (!idx) continue;
         auto got = idx->search(d.queries.data(), d.queries.size(), o);
         ASSERT_TRUE(got.ok());
-        ASSERT_EQ(*got, want) << "radius " << r << " kind " << int(idx->kind()) << " parallel " << parallel;
+        ASSERT_EQ(*got, want) << "radius " << r << " kind " << int(idx->kind()) << " parallel " << parallel
+                              << (idx == wide.get() || idx == wide_auto.get() ? " wide" : "");
       }
       o.constant_time = true;
       auto ct = mih_auto->search(d.queries.data(), d.queries.size(), o);
@@ -248,6 +253,48 @@ TEST(IndexParity, WideOrdinals) {
   check_all(uniform_data(3000, 24, 8), {0, 8, 31, 32, 64});
   check_all(clustered_data(3000, 5, 24, 9), {0, 8, 31, 32, 64});
   detail::force_wide_ordinals(false);
+}
+
+// The wide layout on its own: radii 0, 8, 31, the tables' last (71) and one past it (72: the flat
+// scan answers), 3- and 4-byte ordinals, and the filter really dropping non-matches (its pass
+// rate on random data is tiny), so the test would catch a filter that passed everything too.
+TEST(IndexParity, WideLayoutMatchesFlatAndCompact) {
+  for (bool wide_ordinals : {false, true}) {
+    detail::force_wide_ordinals(wide_ordinals);
+    for (const Data& d : {uniform_data(4000, 40, 21), clustered_data(4000, 6, 40, 22)}) {
+      auto flat = build(d.entries, IndexKind::kFlat, true);
+      auto compact = build(d.entries, IndexKind::kMultiIndex, false);
+      auto wide = build(d.entries, IndexKind::kMultiIndex, false, SimdLevel::kAuto, IndexLayout::kWide);
+      for (int r : {0, 8, 31, 71, 72}) {
+        SearchOptions o;
+        o.radius = r;
+        auto want = brute_force(d.entries, d.queries, r);
+        auto f = flat->search(d.queries.data(), d.queries.size(), o);
+        auto c = compact->search(d.queries.data(), d.queries.size(), o);
+        auto w = wide->search(d.queries.data(), d.queries.size(), o);
+        ASSERT_TRUE(f.ok() && c.ok() && w.ok());
+        EXPECT_EQ(*f, want) << "radius " << r;
+        EXPECT_EQ(*c, want) << "radius " << r;
+        EXPECT_EQ(*w, want) << "radius " << r << " wide ordinals " << wide_ordinals;
+      }
+    }
+    detail::force_wide_ordinals(false);
+  }
+  std::mt19937_64 rng(23);
+  std::vector<Hash256> e;
+  for (int i = 0; i < 20000; ++i) e.push_back(random_hash(rng));
+  auto wide = build(e, IndexKind::kMultiIndex, false, SimdLevel::kAuto, IndexLayout::kWide);
+  detail::count_wide_filter(true);
+  (void)detail::wide_filter_counts();
+  SearchOptions o;
+  o.radius = 31;
+  std::vector<Hash256> q;
+  for (int i = 0; i < 200; ++i) q.push_back(random_hash(rng));  // ~19 bucket entries each
+  ASSERT_TRUE(wide->search(q.data(), q.size(), o).ok());
+  const detail::WideFilterCounts counts = detail::wide_filter_counts();
+  detail::count_wide_filter(false);
+  EXPECT_GT(counts.seen, 1000u);             // the buckets' entries were checked...
+  EXPECT_LT(counts.passed * 100, counts.seen);  // ...and nearly all dropped without their hash
 }
 
 TEST(IndexParity, EmptyIndex) { check_all(uniform_data(0, 8, 3), {0, 31, 128}); }

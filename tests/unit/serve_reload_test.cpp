@@ -17,9 +17,10 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-TEST(ServeReload, AListImportIsServedWithin10sWithoutAFailedRequest) {
-  const ServeDb db = make_serve_db("serve-reload");
-  ServeProcess serve({"--db", db.db(), "--poll", "0.5"}, "serve-reload");
+// `layout`: the index's tables (--index-layout); the reload must not depend on it.
+void import_served_within_10s_without_a_failed_request(const std::string& layout) {
+  const ServeDb db = make_serve_db("serve-reload-" + layout);
+  ServeProcess serve({"--db", db.db(), "--poll", "0.5", "--index-layout", layout}, "serve-reload-" + layout);
   ASSERT_GT(serve.port(), 0) << serve.stderr_text();
 
   // A client loop through the reload: the known entry must match on every request, and the
@@ -62,6 +63,23 @@ TEST(ServeReload, AListImportIsServedWithin10sWithoutAFailedRequest) {
   const json status = json::parse(serve.client()->Get("/m/index/status")->body);
   EXPECT_EQ(status["pdq"]["size"], 4);
   EXPECT_NE(serve.client()->Get("/metrics")->body.find("hashsieve_index_reloads_total 1"), std::string::npos);
+  std::filesystem::remove_all(db.dir);
+}
+
+TEST(ServeReload, AListImportIsServedWithin10sWithoutAFailedRequest) {
+  import_served_within_10s_without_a_failed_request("compact");
+}
+
+TEST(ServeReload, AListImportIsServedWithin10sWithTheWideLayout) {
+  import_served_within_10s_without_a_failed_request("wide");
+}
+
+TEST(ServeReload, AnUnknownIndexLayoutIsAUsageError) {
+  const ServeDb db = make_serve_db("serve-layout");
+  auto r = run_cli("serve --db " + db.db() + " --listen 127.0.0.1:0 --index-layout sparse");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--index-layout"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("sparse"), std::string::npos) << r.err;
   std::filesystem::remove_all(db.dir);
 }
 

@@ -1,0 +1,209 @@
+// The multi-index's two table layouts side by side (IndexLayout::kCompact and kWide) on the same
+// entries and the same queries, searched one hash per call as a service's raw lookup does, on 1
+// and 2 threads, the layouts alternated round by round so both see the same machine. Prints
+// queries/s per thread, CPU microseconds per search, bytes per hash, whether the matches are
+// identical, and the wide filter's pass rate.
+//
+//   layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered]
+// Entries: N random hashes (--clustered: noisy copies, 0..32 bits, of 4,000 centres). Queries:
+// half noisy copies (0..16 bits) of entries, half random: the mix of the service's benchmark.
+#include <sys/resource.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench/bench_args.h"
+#include "hashsieve/hash_index.h"
+#include "index/index_testing.h"
+
+using namespace hashsieve;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
+
+Hash256 random_hash(std::mt19937_64& rng) {
+  Hash256 h;
+  for (auto& w : h.words) w = rng();
+  return h;
+}
+
+Hash256 flip_bits(Hash256 h, int flips, std::mt19937_64& rng) {
+  for (int i = 0; i < flips; ++i) {
+    int b = int(rng() % 256);
+    h.words[b >> 6] ^= uint64_t{1} << (b & 63);
+  }
+  return h;
+}
+
+std::vector<Hash256> make_entries(size_t n, bool clustered) {
+  std::mt19937_64 rng(42);
+  std::vector<Hash256> centres;
+  if (clustered)
+    for (int i = 0; i < 4000; ++i) centres.push_back(random_hash(rng));
+  std::vector<Hash256> out(n);
+  const size_t kBlock = 1 << 16;
+  tbb::parallel_for(size_t(0), (n + kBlock - 1) / kBlock, [&](size_t b) {
+    std::mt19937_64 r(1000 + b);
+    for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
+      out[i] = clustered ? flip_bits(centres[r() % centres.size()], int(r() % 33), r) : random_hash(r);
+  });
+  return out;
+}
+
+EntrySnapshot snapshot_of(const std::vector<Hash256>& hashes) {
+  EntrySnapshot s;
+  s.lists.push_back(SnapshotList{1, "bench", 31, "", 0, 0});
+  s.hashes.reserve(hashes.size());
+  s.entry_ids.reserve(hashes.size(), hashes.size() * 8);
+  char buf[24];
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    int len = std::snprintf(buf, sizeof buf, "%zu", 10000000 + i);
+    s.add(hashes[i], std::string_view(buf, size_t(len)));
+  }
+  return s;
+}
+
+struct Pass {
+  double wall = 0, cpu = 0;
+  size_t queries = 0;
+  std::vector<std::vector<Match>> found;  // per query, from thread 0
+};
+
+// Each thread searches every query once, one per call, starting at its own offset.
+Pass run(const HashIndex& index, const std::vector<Hash256>& queries, int threads, int radius) {
+  Pass out;
+  out.found.resize(queries.size());
+  auto work = [&](int t) {
+    SearchOptions so;
+    so.radius = radius;
+    so.parallel = false;
+    const size_t n = queries.size();
+    for (size_t i = 0; i < n; ++i) {
+      const size_t q = (i + size_t(t) * (n / 2)) % n;
+      auto r = index.search(&queries[q], 1, so);
+      if (t == 0 && r.ok()) out.found[q] = std::move(*r);
+    }
+  };
+  const double c0 = cpu_seconds();
+  const auto t0 = Clock::now();
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
+  for (auto& th : pool) th.join();
+  out.wall = std::chrono::duration<double>(Clock::now() - t0).count();
+  out.cpu = cpu_seconds() - c0;
+  out.queries = queries.size() * size_t(threads);
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t n = 10'000'000, nq = 4000;
+  int rounds = 2, radius = 31;
+  bool clustered = false;
+  std::vector<int> thread_counts{1, 2};
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    const char* v = i + 1 < argc ? argv[i + 1] : "";
+    if (a == "--clustered") clustered = true;
+    else if (a == "--n") n = size_t(std::atoll(v)), ++i;
+    else if (a == "--queries") nq = std::max<size_t>(1, size_t(std::atoll(v))), ++i;
+    else if (a == "--rounds") rounds = std::max(1, std::atoi(v)), ++i;
+    else if (a == "--radius") radius = std::atoi(v), ++i;
+    else if (a == "--threads") thread_counts = bench::parse_positive_ints(v), ++i;
+    else {
+      std::fprintf(stderr,
+                   "usage: layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered]\n");
+      return 2;
+    }
+  }
+  auto t0 = Clock::now();
+  std::vector<Hash256> entries = make_entries(n, clustered);
+  std::mt19937_64 rng(7);
+  std::vector<Hash256> queries;
+  for (size_t i = 0; i < nq; ++i)
+    queries.push_back(i % 2 ? random_hash(rng) : flip_bits(entries[rng() % n], int(rng() % 17), rng));
+  std::fprintf(stderr, "generated %zu %s entries, %zu queries in %.1f s\n", n, clustered ? "clustered" : "uniform", nq,
+               std::chrono::duration<double>(Clock::now() - t0).count());
+
+  struct Layout {
+    const char* name;
+    IndexLayout layout;
+    std::unique_ptr<HashIndex> index;
+    double build_s = 0;
+  } layouts[2] = {{"compact", IndexLayout::kCompact, nullptr}, {"wide", IndexLayout::kWide, nullptr}};
+  for (Layout& l : layouts) {
+    IndexOptions io;
+    io.layout = l.layout;
+    t0 = Clock::now();
+    auto built = HashIndex::Build(snapshot_of(entries), io);
+    if (!built.ok()) {
+      std::fprintf(stderr, "build: %s\n", built.status().message().c_str());
+      return 1;
+    }
+    l.build_s = std::chrono::duration<double>(Clock::now() - t0).count();
+    l.index = std::move(*built);
+    run(*l.index, queries, 1, radius);  // touch the tables' pages
+  }
+
+  std::printf("N = %zu %s, radius %d, %zu queries (half noisy copies of entries, half random), one per call\n\n", n,
+              clustered ? "clustered" : "uniform", radius, nq);
+  std::printf("| layout | build | B/hash (index) | B/hash (+ entry ids) |\n|---|---|---|---|\n");
+  for (const Layout& l : layouts)
+    std::printf("| %s | %.2f s | %.1f | %.1f |\n", l.name, l.build_s, double(l.index->index_bytes()) / double(n),
+                double(l.index->index_bytes() + l.index->entry_id_bytes()) / double(n));
+
+  std::printf("\n| threads | round | layout | queries/s | queries/s per thread | CPU us per search | matches | same as compact |\n");
+  std::printf("|---|---|---|---|---|---|---|---|\n");
+  double cpu_us[2] = {0, 0};
+  bool all_same = true;
+  detail::count_wide_filter(true);
+  (void)detail::wide_filter_counts();
+  for (int threads : thread_counts) {
+    for (int r = 0; r < rounds; ++r) {
+      Pass passes[2];
+      for (int k = 0; k < 2; ++k) {
+        const int li = (r % 2) ? 1 - k : k;  // compact first in even rounds, wide first in odd ones
+        passes[li] = run(*layouts[li].index, queries, threads, radius);
+      }
+      for (int li = 0; li < 2; ++li) {
+        const Pass& p = passes[li];
+        size_t matches = 0;
+        for (const auto& f : p.found) matches += f.size();
+        const bool same = p.found == passes[0].found;
+        all_same = all_same && same;
+        const double us = 1e6 * p.cpu / double(p.queries);
+        cpu_us[li] += us;
+        std::printf("| %d | %d | %s | %.0f | %.0f | %.1f | %zu | %s |\n", threads, r + 1, layouts[li].name,
+                    double(p.queries) / p.wall, double(p.queries) / p.wall / threads, us, matches,
+                    same ? "yes" : "NO");
+        std::fflush(stdout);
+      }
+    }
+  }
+  const detail::WideFilterCounts fc = detail::wide_filter_counts();
+  size_t wide_searches = 0;
+  for (int t : thread_counts) wide_searches += nq * size_t(t) * size_t(rounds);
+  std::printf("\nwide / compact CPU per search (mean over the rows): %.2f\n", cpu_us[1] / cpu_us[0]);
+  std::printf("wide filter: %.1f bucket entries checked a search, %.2f passed (%.4f%%)\n",
+              double(fc.seen) / double(wide_searches), double(fc.passed) / double(wide_searches),
+              fc.seen ? 100.0 * double(fc.passed) / double(fc.seen) : 0.0);
+  std::printf("matches identical in every round: %s\n", all_same ? "yes" : "NO");
+  return all_same ? 0 : 1;
+}
