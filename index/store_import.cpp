@@ -118,8 +118,8 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
   }
   if (!import_wb_ || batch_bytes > import_wb_reserved_) {
     import_wb_.reset();
-    import_wb_ = std::make_unique<rdb::WriteBatch>(batch_bytes);
-    import_wb_reserved_ = batch_bytes;
+    import_wb_reserved_ = batch_bytes + batch_bytes / 4;  // room for the next batches' variation
+    import_wb_ = std::make_unique<rdb::WriteBatch>(import_wb_reserved_);
   } else {
     import_wb_->Clear();
   }
