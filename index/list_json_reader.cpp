@@ -617,13 +617,13 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     std::string ls = lower(rec.status);
     if (ls == "withdrawn" || ls == "deleted") e->state = EntryState::kWithdrawn;
     e->entry_id = signal_id(*e);  // StopNCII identifies a record by its hash
-    Meta m = Meta::object();
-    if (!rec.status.empty()) m["status"] = rec.status;
-    if (rec.has_cases) m["cases"] = rec.cases;
-    if (rec.has_modified) m["modified"] = rec.modified;
-    if (!rec.feedback.empty()) m["feedback"] = rec.feedback;
-    if (!rec.tags.empty()) m["tags"] = rec.tags;
-    e->metadata = meta_text(m);
+    MetaText m;
+    if (!rec.status.empty()) m.string("status", rec.status);
+    if (rec.has_cases) m.number("cases", uint64_t(rec.cases));
+    if (rec.has_modified) m.number("modified", rec.modified);
+    if (!rec.feedback.empty()) m.strings("feedback", rec.feedback);
+    if (!rec.tags.empty()) m.strings("tags", rec.tags);
+    e->metadata = m.take();
     return true;
   }
 

@@ -234,13 +234,13 @@ class NcmecReader final : public ListReader {
         ++counts_.skipped;  // only fingerprints hashsieve does not keep (PhotoDNA, video TMK)
         return;
       }
-      Meta m = Meta::object();
-      if (!trim(n.member).empty()) m["member"] = std::string(trim(n.member));
-      m["member_id"] = member_id;
-      m["type"] = n.type;
-      if (!trim(n.classification).empty()) m["classification"] = std::string(trim(n.classification));
-      if (!trim(n.timestamp).empty()) m["timestamp"] = std::string(trim(n.timestamp));
-      e.metadata = meta_text(m);
+      MetaText m;
+      if (!trim(n.member).empty()) m.string("member", trim(n.member));
+      m.string("member_id", member_id);
+      m.string("type", n.type);
+      if (!trim(n.classification).empty()) m.string("classification", trim(n.classification));
+      if (!trim(n.timestamp).empty()) m.string("timestamp", trim(n.timestamp));
+      e.metadata = m.take();
     }
     status_ = sink_->row(std::move(e), n.line);
     if (!status_.ok()) stop();
