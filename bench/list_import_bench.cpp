@@ -7,6 +7,8 @@
 // resident memory against the bound 2 x file size + 100 MB.
 //
 //   list_import_bench [--pdq-rows N] [--records N] [--hostile-mb M] [--tmp DIR] [--only csv,stopncii,ncmec,hostile]
+//   list_import_bench --generate DIR [--records N] [--pdq-rows N] [--only ...]   (the files only, kept)
+//   list_import_bench --import FILE DB | --read FILE   (one timed run in this process, for side-by-side scripts)
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -68,6 +70,46 @@ struct CountSink final : ListSink {
   void error(RowError&&) override { ++errors; }
 };
 
+void write_csv(const fs::path& p, size_t pdq_rows, Rng& rng) {
+  write_file(p, "hash,entry_id,quality,state,metadata\n", pdq_rows, "", [&](size_t i, std::string* b) {
+    *b += rng.hex() + "," + std::to_string(10000000 + i) + ",100,active,\n";
+  });
+}
+
+// One FetchHashes page: every tenth record a new case (Received).
+void write_stopncii(const fs::path& p, size_t records, Rng& rng) {
+  write_file(p, "{\"count\":" + std::to_string(records) + ",\"nextPageToken\":\"x\",\"nextSetTimestamp\":1700000001,"
+                "\"hasMoreRecords\":false,\"hashRecords\":[",
+             records, "]}", [&](size_t i, std::string* b) {
+               *b += std::string(i ? "," : "") + "{\"lastModtimestamp\":1700000000,\"signalType\":\"ImagePDQ\","
+                     "\"hashValue\":\"" + rng.hex() + "\",\"hashStatus\":\"" + (i % 10 ? "Active" : "Received") +
+                     "\",\"caseNumbers\":{\"C" + std::to_string(i) + "\":\"Active\"},\"CSPFeedbacks\":"
+                     "[{\"feedbackValue\":\"Blocked\",\"tags\":[\"t\"],\"source\":\"P\"}]}";
+             });
+}
+
+// /v2/entries responses of 1,000 images each, one after another.
+void write_ncmec(const fs::path& p, size_t records, Rng& rng) {
+  std::ofstream f(p, std::ios::binary);
+  std::string buf;
+  for (size_t i = 0; i < records; ++i) {
+    if (i % 1000 == 0) {
+      if (i) buf += "    </images>\n</queryResult>\n";
+      buf += "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+             "<queryResult xmlns=\"https://hashsharing.ncmec.org/hashsharing/v2\">\n    <images count=\"1000\">\n";
+    }
+    buf += "        <image>\n            <member id=\"" + std::to_string(40 + i % 7) + "\">Member " +
+           std::to_string(i % 7) + "</member>\n            <timestamp>2017-10-24T15:00:00Z</timestamp>\n"
+           "            <id>image" + std::to_string(i) + "</id>\n            <classification>A1</classification>\n"
+           "            <fingerprints>\n                <md5>" + rng.hex().substr(0, 32) + "</md5>\n"
+           "                <sha1>" + rng.hex().substr(0, 40) + "</sha1>\n                <pdq>" + rng.hex() +
+           "</pdq>\n            </fingerprints>\n        </image>\n";
+    if (buf.size() > (8 << 20)) { f << buf; buf.clear(); }
+  }
+  f << buf << "    </images>\n</queryResult>\n";
+  f.close();
+}
+
 // The import alone in a fresh process (`--import FILE DB`), so its peak memory is its own:
 // prints "seconds cpu_seconds peak_mib".
 int import_child(const std::string& file, const std::string& db) {
@@ -81,6 +123,19 @@ int import_child(const std::string& file, const std::string& db) {
   double s = secs(t0, Clock::now());
   if (!rep.ok()) { std::fprintf(stderr, "import: %s\n", rep.status().to_string().c_str()); return 2; }
   std::printf("%.3f %.3f %.1f\n", s, cpu_secs(), proc_status_kib("VmHWM") / 1024.0);
+  return 0;
+}
+
+// The read alone in a fresh process (`--read FILE`): prints "seconds cpu_seconds rows errors".
+int read_child(const std::string& file) {
+  auto t0 = Clock::now();
+  auto reader = ListReader::Open(file);
+  if (!reader.ok()) return 2;
+  CountSink count;
+  Status s = (*reader)->read(count);
+  if (!s.ok()) { std::fprintf(stderr, "read: %s\n", s.to_string().c_str()); return 2; }
+  std::printf("%.3f %.3f %llu %llu\n", secs(t0, Clock::now()), cpu_secs(), (unsigned long long)count.rows,
+              (unsigned long long)count.errors);
   return 0;
 }
 
@@ -118,8 +173,9 @@ void run(const std::string& label, const fs::path& file, const fs::path& dir) {
 
 int main(int argc, char** argv) {
   size_t pdq_rows = 10'000'000, records = 1'000'000, hostile_mb = 256;
-  std::string tmp = fs::temp_directory_path().string(), only = "csv,stopncii,ncmec,hostile";
+  std::string tmp = fs::temp_directory_path().string(), only = "csv,stopncii,ncmec,hostile", generate;
   if (argc == 4 && std::string(argv[1]) == "--import") return import_child(argv[2], argv[3]);
+  if (argc == 3 && std::string(argv[1]) == "--read") return read_child(argv[2]);
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -128,9 +184,18 @@ int main(int argc, char** argv) {
     else if (a == "--hostile-mb") hostile_mb = std::strtoull(next().c_str(), nullptr, 10);
     else if (a == "--tmp") tmp = next();
     else if (a == "--only") only = next();
+    else if (a == "--generate") generate = next();
     else { std::fprintf(stderr, "unknown option %s\n", a.c_str()); return 2; }
   }
   auto want = [&](const char* k) { return ("," + only + ",").find(std::string(",") + k + ",") != std::string::npos; };
+  if (!generate.empty()) {  // the files only, kept for runs of --import / --read side by side
+    Rng rng;
+    fs::create_directories(generate);
+    if (want("csv")) write_csv(fs::path(generate) / "pdq.csv", pdq_rows, rng);
+    if (want("stopncii")) write_stopncii(fs::path(generate) / "stopncii.json", records, rng);
+    if (want("ncmec")) write_ncmec(fs::path(generate) / "ncmec.xml", records, rng);
+    return 0;
+  }
   fs::path dir = fs::path(tmp) / ("hashsieve-list-bench-" + std::to_string(getpid()));
   fs::create_directories(dir);
   std::printf("| file | size | rows | bad rows | read only (baseline): wall, CPU | import (read + store): wall, CPU | read share of import CPU | peak RSS of the import process | bound 2x+100 MB | peak/bound |\n");
@@ -138,45 +203,19 @@ int main(int argc, char** argv) {
   Rng rng;
   if (want("csv")) {
     fs::path p = dir / "pdq.csv";
-    write_file(p, "hash,entry_id,quality,state,metadata\n", pdq_rows, "", [&](size_t i, std::string* b) {
-      *b += rng.hex() + "," + std::to_string(10000000 + i) + ",100,active,\n";
-    });
+    write_csv(p, pdq_rows, rng);
     run("csv " + std::to_string(pdq_rows) + " PDQ rows", p, dir);
     fs::remove(p);
   }
   if (want("stopncii")) {
     fs::path p = dir / "stopncii.json";
-    write_file(p, "{\"count\":" + std::to_string(records) + ",\"nextPageToken\":\"x\",\"nextSetTimestamp\":1700000001,"
-                  "\"hasMoreRecords\":false,\"hashRecords\":[",
-               records, "]}", [&](size_t i, std::string* b) {
-                 *b += std::string(i ? "," : "") + "{\"lastModtimestamp\":1700000000,\"signalType\":\"ImagePDQ\","
-                       "\"hashValue\":\"" + rng.hex() + "\",\"hashStatus\":\"" + (i % 10 ? "Active" : "Received") +
-                       "\",\"caseNumbers\":{\"C" + std::to_string(i) + "\":\"Active\"},\"CSPFeedbacks\":"
-                       "[{\"feedbackValue\":\"Blocked\",\"tags\":[\"t\"],\"source\":\"P\"}]}";
-               });
+    write_stopncii(p, records, rng);
     run("StopNCII page, " + std::to_string(records) + " records", p, dir);
     fs::remove(p);
   }
   if (want("ncmec")) {
     fs::path p = dir / "ncmec.xml";
-    std::ofstream f(p, std::ios::binary);
-    std::string buf;
-    for (size_t i = 0; i < records; ++i) {
-      if (i % 1000 == 0) {
-        if (i) buf += "    </images>\n</queryResult>\n";
-        buf += "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
-               "<queryResult xmlns=\"https://hashsharing.ncmec.org/hashsharing/v2\">\n    <images count=\"1000\">\n";
-      }
-      buf += "        <image>\n            <member id=\"" + std::to_string(40 + i % 7) + "\">Member " +
-             std::to_string(i % 7) + "</member>\n            <timestamp>2017-10-24T15:00:00Z</timestamp>\n"
-             "            <id>image" + std::to_string(i) + "</id>\n            <classification>A1</classification>\n"
-             "            <fingerprints>\n                <md5>" + rng.hex().substr(0, 32) + "</md5>\n"
-             "                <sha1>" + rng.hex().substr(0, 40) + "</sha1>\n                <pdq>" + rng.hex() +
-             "</pdq>\n            </fingerprints>\n        </image>\n";
-      if (buf.size() > (8 << 20)) { f << buf; buf.clear(); }
-    }
-    f << buf << "    </images>\n</queryResult>\n";
-    f.close();
+    write_ncmec(p, records, rng);
     run("NCMEC, " + std::to_string(records) + " images in pages of 1000", p, dir);
     fs::remove(p);
   }

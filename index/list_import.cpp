@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "common/api_guard.h"
+#include "index/huge_pages.h"
 #include "index/list_rows.h"
 
 namespace hashsieve {
@@ -22,7 +23,9 @@ uint64_t mix(uint64_t x) {
 }
 
 // Open addressing over 64-bit fingerprints of entry ids (16 bytes a row: a 10M-row import
-// needs 256 MiB at most), each with a fingerprint of the row's hash and state.
+// needs 256 MiB at most), each with a fingerprint of the row's hash and state. Each row's probe
+// is a cache miss (and, with 4 KiB pages, a TLB miss) in a table of tens of MiB: the table is
+// on huge pages, and rows are looked up a few at a time after their slots were prefetched.
 class SeenIds {
  public:
   // Returns false for a new id; else the previous row's value, replaced by `value`.
@@ -36,18 +39,21 @@ class SeenIds {
       if (s.key == key) { *previous = s.value; s.value = value; return true; }
     }
   }
+  void prefetch(uint64_t key) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[size_t(mix(key | 1)) & (slots_.size() - 1)]);
+  }
 
  private:
   struct Slot { uint64_t key = 0, value = 0; };
   void grow() {
-    std::vector<Slot> old = std::move(slots_);
+    std::vector<Slot, detail::HugePageAllocator<Slot>> old = std::move(slots_);
     slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
     size_ = 0;
     uint64_t ignored;
     for (const Slot& s : old)
       if (s.key) insert(s.key, s.value, &ignored);
   }
-  std::vector<Slot> slots_;
+  std::vector<Slot, detail::HugePageAllocator<Slot>> slots_;
   size_t size_ = 0;
 };
 
@@ -71,28 +77,23 @@ class ImportSink final : public ListSink {
              const std::string& file)
       : store_(store), list_(list), options_(options), report_(report), file_(file) {
     rows_.reserve(std::min<size_t>(options.batch_rows, 1 << 16));
+    slot_.reserve(rows_.capacity());  // the two swap: neither grows (and faults in pages) later
   }
   ~ImportSink() { stop(); }
 
   Status row(ListEntry&& e, uint64_t line) override {
-    uint64_t previous;
-    uint64_t value = row_value(e);
-    if (seen_.insert(fingerprint(e.entry_id), value, &previous)) {
-      ++report_->superseded;
-      if (previous > 1 && value > 1 && previous != value) {
-        ++report_->conflicts;
-        error(RowError{file_, line, "entry id '" + e.entry_id +
-                                        "' was given earlier in this input with another hash; this row replaces it"});
-      }
-    }
+    const uint64_t key = fingerprint(e.entry_id);
+    seen_.prefetch(key);
+    pending_[pending_count_++] = Pending{key, row_value(e), line, rows_.size()};
     bytes_ += sizeof(ListEntry) + e.entry_id.size() + e.metadata.size() + 132 * !e.digests.empty();
     rows_.push_back(std::move(e));
+    if (pending_count_ == kPending) check_pending();
     if (rows_.size() >= std::max<size_t>(options_.batch_rows, 1) || bytes_ >= options_.batch_bytes) return hand_off();
     return Status::Ok();
   }
   void error(RowError&& e) override {
-    ++report_->error_count;
-    if (report_->errors.size() < options_.max_errors) report_->errors.push_back(std::move(e));
+    check_pending();  // errors stay in input order
+    add_error(std::move(e));
   }
   // Stores what is left and waits for the writer.
   Status finish() {
@@ -111,7 +112,27 @@ class ImportSink final : public ListSink {
   }
 
  private:
+  // The ids seen before in this import, for the rows given since the last check.
+  void check_pending() {
+    for (size_t i = 0; i < pending_count_; ++i) {
+      const Pending& p = pending_[i];
+      uint64_t previous;
+      if (!seen_.insert(p.key, p.value, &previous)) continue;
+      ++report_->superseded;
+      if (previous > 1 && p.value > 1 && previous != p.value) {
+        ++report_->conflicts;
+        add_error(RowError{file_, p.line, "entry id '" + rows_[p.row].entry_id +
+                                              "' was given earlier in this input with another hash; this row replaces it"});
+      }
+    }
+    pending_count_ = 0;
+  }
+  void add_error(RowError&& e) {
+    ++report_->error_count;
+    if (report_->errors.size() < options_.max_errors) report_->errors.push_back(std::move(e));
+  }
   Status hand_off() {
+    check_pending();
     if (rows_.empty()) return Status::Ok();
     {
       std::unique_lock lock(mu_);
@@ -161,6 +182,13 @@ class ImportSink final : public ListSink {
   std::vector<ListEntry> rows_;
   size_t bytes_ = 0;
   SeenIds seen_;
+  struct Pending {
+    uint64_t key, value, line;
+    size_t row;  // index into rows_
+  };
+  static constexpr size_t kPending = 16;
+  Pending pending_[kPending];
+  size_t pending_count_ = 0;
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<ListEntry> slot_;  // the batch handed to the writer

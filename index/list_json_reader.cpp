@@ -175,6 +175,176 @@ std::string str(const Meta& rec, const char* key) {
   return {};
 }
 
+// What a StopNCII record says, read the way a record's tree would be read: a text field is its
+// string (a number's JSON text; "" for anything else), a repeated key's last value wins, and
+// feedback values and tags are kept once each in first-seen order.
+struct StopNciiFields {
+  std::string signal_type, hash_value, status;
+  bool has_cases = false;  // caseNumbers is an object or an array
+  size_t cases = 0;        // its members (distinct keys) or elements
+  bool has_modified = false;
+  Meta modified;           // lastModtimestamp, when a number
+  std::vector<std::string> feedback, tags;
+
+  void add_unique(std::vector<std::string>* to, const std::string& v) {
+    if (std::find(to->begin(), to->end(), v) == to->end()) to->push_back(v);
+  }
+};
+
+StopNciiFields stopncii_fields(const Meta& rec) {
+  StopNciiFields f;
+  f.signal_type = str(rec, "signalType");
+  f.hash_value = str(rec, "hashValue");
+  f.status = str(rec, "hashStatus");
+  if (auto it = rec.find("caseNumbers"); it != rec.end() && it->is_structured()) { f.has_cases = true; f.cases = it->size(); }
+  if (auto it = rec.find("lastModtimestamp"); it != rec.end() && it->is_number()) { f.has_modified = true; f.modified = *it; }
+  if (auto it = rec.find("CSPFeedbacks"); it != rec.end() && it->is_array()) {
+    for (const Meta& fb : *it) {
+      if (!fb.is_object()) continue;
+      std::string v = str(fb, "feedbackValue");
+      if (!v.empty()) f.add_unique(&f.feedback, v);
+      if (auto t = fb.find("tags"); t != fb.end() && t->is_array())
+        for (const Meta& tag : *t)
+          if (tag.is_string()) f.add_unique(&f.tags, tag.get<std::string>());
+    }
+  }
+  return f;
+}
+
+// The same fields taken from the parser's events as they come, without building the record's
+// tree (a StopNCII page is a million such records): the path of each event decides what it is.
+class StopNciiEvents {
+ public:
+  void begin(uint64_t line, uint64_t offset) {
+    f_.signal_type.clear();
+    f_.hash_value.clear();
+    f_.status.clear();
+    f_.has_cases = f_.has_modified = false;
+    f_.cases = 0;
+    f_.feedback.clear();
+    f_.tags.clear();
+    roles_.assign(1, Role::kRecord);
+    line_ = line;
+    start_ = offset;
+    oversized_ = false;
+  }
+  bool open() const { return !roles_.empty(); }
+  void close() { roles_.clear(); }  // the value ended in a parse error
+  const StopNciiFields& fields() { return f_; }
+  uint64_t line() const { return line_; }
+  bool oversized() const { return oversized_; }
+
+  // A scalar value; `text` is a string's value or a number's JSON text, `kind` says which.
+  // A scalar value: a string (`text`), a number (`number`, both null otherwise) or anything else.
+  void scalar(const std::string* text, const Meta* number, uint64_t offset) {
+    if (offset - start_ > kMaxRecordBytes) oversized_ = true;
+    switch (roles_.back()) {
+      case Role::kRecord:
+        if (std::string* t = text_field(field_)) {
+          if (text) *t = *text;
+          else if (number) *t = number->dump();
+        } else if (field_ == Field::kModified && number) {
+          f_.has_modified = true;
+          f_.modified = *number;
+        }
+        return;
+      case Role::kCaseArray: ++f_.cases; return;
+      case Role::kFeedback:
+        if (fb_field_ == FbField::kValue) {
+          if (text) fb_value_ = *text;
+          else if (number) fb_value_ = number->dump();
+        }
+        return;
+      case Role::kTags:
+        if (text) fb_tags_.push_back(*text);
+        return;
+      default: return;
+    }
+  }
+  void start(bool object, uint64_t offset) {
+    if (offset - start_ > kMaxRecordBytes) oversized_ = true;
+    Role role = Role::kOther;
+    switch (roles_.back()) {
+      case Role::kRecord:
+        if (field_ == Field::kCases) {
+          f_.has_cases = true;
+          role = object ? Role::kCaseObject : Role::kCaseArray;
+          case_keys_.clear();
+        } else if (field_ == Field::kFeedbacks && !object) {
+          role = Role::kFeedbacks;
+        }
+        break;
+      case Role::kCaseArray: ++f_.cases; break;
+      case Role::kFeedbacks:
+        if (object) {
+          role = Role::kFeedback;
+          fb_field_ = FbField::kOther;
+          fb_value_.clear();
+          fb_tags_.clear();
+          fb_has_tags_ = false;
+        }
+        break;
+      case Role::kFeedback:
+        if (fb_field_ == FbField::kTags && !object) { role = Role::kTags; fb_has_tags_ = true; }
+        break;
+      default: break;
+    }
+    roles_.push_back(role);
+  }
+  void key(const std::string& k) {
+    switch (roles_.back()) {
+      case Role::kRecord:
+        field_ = k == "signalType" ? Field::kSignalType : k == "hashValue" ? Field::kHashValue
+               : k == "hashStatus" ? Field::kStatus : k == "caseNumbers" ? Field::kCases
+               : k == "lastModtimestamp" ? Field::kModified : k == "CSPFeedbacks" ? Field::kFeedbacks : Field::kOther;
+        // A repeated key replaces what the earlier one gave.
+        if (std::string* t = text_field(field_)) t->clear();
+        if (field_ == Field::kCases) { f_.has_cases = false; f_.cases = 0; }
+        if (field_ == Field::kModified) f_.has_modified = false;
+        if (field_ == Field::kFeedbacks) { f_.feedback.clear(); f_.tags.clear(); }
+        return;
+      case Role::kCaseObject: case_keys_.push_back(k); return;
+      case Role::kFeedback:
+        fb_field_ = k == "feedbackValue" ? FbField::kValue : k == "tags" ? FbField::kTags : FbField::kOther;
+        if (fb_field_ == FbField::kValue) fb_value_.clear();
+        if (fb_field_ == FbField::kTags) { fb_tags_.clear(); fb_has_tags_ = false; }
+        return;
+      default: return;
+    }
+  }
+  // Returns true when the record itself ended.
+  bool end() {
+    Role role = roles_.back();
+    roles_.pop_back();
+    if (role == Role::kCaseObject) {  // an object keeps one member per key
+      std::sort(case_keys_.begin(), case_keys_.end());
+      f_.cases = size_t(std::unique(case_keys_.begin(), case_keys_.end()) - case_keys_.begin());
+    } else if (role == Role::kFeedback) {
+      if (!fb_value_.empty()) f_.add_unique(&f_.feedback, fb_value_);
+      if (fb_has_tags_)
+        for (const std::string& t : fb_tags_) f_.add_unique(&f_.tags, t);
+    }
+    return roles_.empty();
+  }
+
+ private:
+  enum class Role { kRecord, kCaseObject, kCaseArray, kFeedbacks, kFeedback, kTags, kOther };
+  enum class Field { kSignalType, kHashValue, kStatus, kCases, kModified, kFeedbacks, kOther };
+  enum class FbField { kValue, kTags, kOther };
+  std::string* text_field(Field f) {
+    return f == Field::kSignalType ? &f_.signal_type : f == Field::kHashValue ? &f_.hash_value
+         : f == Field::kStatus ? &f_.status : nullptr;
+  }
+  StopNciiFields f_;
+  std::vector<Role> roles_;
+  Field field_ = Field::kOther;
+  FbField fb_field_ = FbField::kOther;
+  std::string fb_value_;
+  std::vector<std::string> fb_tags_, case_keys_;
+  bool fb_has_tags_ = false, oversized_ = false;
+  uint64_t line_ = 0, start_ = 0;
+};
+
 class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
  public:
   JsonReader(std::unique_ptr<ByteSource> src, std::string file, ListFormat format)
@@ -195,6 +365,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     bool one_line_values = true;  // JSONL so far: an error costs only its line
     while (in_.skip_space()) {
       frames_.clear();
+      ncii_.close();
       uint64_t start_line = in_.line();
       bool at_line_start = in_.at_line_start();
       parse_error_.clear();
@@ -250,23 +421,44 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
     return true;
   }
 
-  bool null() override { return value(nullptr); }
-  bool boolean(bool v) override { return value(v); }
-  bool number_integer(number_integer_t v) override { return value(v); }
-  bool number_unsigned(number_unsigned_t v) override { return value(v); }
-  bool number_float(number_float_t v, const string_t&) override { return value(v); }
-  bool string(string_t& v) override { return value(std::move(v)); }
-  bool binary(binary_t&) override { return value(nullptr); }
+  // Inside a record of a StopNCII page, every event goes to ncii_.
+  bool ncii_scalar(const std::string* text, const Meta* number) {
+    in_.event();
+    ncii_.scalar(text, number, in_.offset());
+    return true;
+  }
+  bool null() override { return ncii_.open() ? ncii_scalar(nullptr, nullptr) : value(nullptr); }
+  bool boolean(bool v) override { return ncii_.open() ? ncii_scalar(nullptr, nullptr) : value(v); }
+  bool number_integer(number_integer_t v) override {
+    if (!ncii_.open()) return value(v);
+    Meta n(v);
+    return ncii_scalar(nullptr, &n);
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    if (!ncii_.open()) return value(v);
+    Meta n(v);
+    return ncii_scalar(nullptr, &n);
+  }
+  bool number_float(number_float_t v, const string_t&) override {
+    if (!ncii_.open()) return value(v);
+    Meta n(v);
+    return ncii_scalar(nullptr, &n);
+  }
+  bool string(string_t& v) override { return ncii_.open() ? ncii_scalar(&v, nullptr) : value(std::move(v)); }
+  bool binary(binary_t&) override { return ncii_.open() ? ncii_scalar(nullptr, nullptr) : value(nullptr); }
 
   bool start_object(std::size_t) override {
     in_.event();
-    if (frames_.empty() || frames_.back() == Frame::kTopArray) {
+    if (ncii_.open()) {
+      ncii_.start(/*object=*/true, in_.offset());
+    } else if (frames_.empty() || frames_.back() == Frame::kTopArray) {
       frames_.push_back(Frame::kTop);
       page_.begin(in_.line(), in_.offset());
       page_has_records_ = false;
     } else if (frames_.back() == Frame::kRecordArray) {
       frames_.push_back(Frame::kRecord);
-      record_.begin(in_.line(), in_.offset());
+      if (array_kind_ == Kind::kStopNcii) ncii_.begin(in_.line(), in_.offset());
+      else record_.begin(in_.line(), in_.offset());
     } else if (in_dom()) {
       builder()->add(Meta::object(), in_.offset());
       frames_.push_back(Frame::kInner);
@@ -277,11 +469,17 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   }
   bool key(string_t& k) override {
     in_.event();
-    if (in_dom()) builder()->key = k;
+    if (ncii_.open()) ncii_.key(k);
+    else if (in_dom()) builder()->key = k;
     return true;
   }
   bool end_object() override {
     in_.event();
+    if (ncii_.open()) {
+      if (!ncii_.end()) return true;
+      frames_.pop_back();  // the record's
+      return interpret_ncii();
+    }
     Frame f = frames_.back();
     frames_.pop_back();
     if (f == Frame::kInner) {
@@ -295,7 +493,9 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   }
   bool start_array(std::size_t) override {
     in_.event();
-    if (frames_.empty() || frames_.back() == Frame::kTopArray) {
+    if (ncii_.open()) {
+      ncii_.start(/*object=*/false, in_.offset());
+    } else if (frames_.empty() || frames_.back() == Frame::kTopArray) {
       frames_.push_back(Frame::kTopArray);
     } else if (frames_.back() == Frame::kTop && page_.stack.size() == 1 &&
                (page_.key == "hashRecords" || page_.key == "results")) {
@@ -313,6 +513,10 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   }
   bool end_array() override {
     in_.event();
+    if (ncii_.open()) {
+      ncii_.end();  // an array never ends the record
+      return true;
+    }
     Frame f = frames_.back();
     frames_.pop_back();
     if (f == Frame::kInner)
@@ -342,21 +546,38 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
       bad(b.line, "not a StopNCII, Tech Against Terrorism or hashsieve record");
       return true;
     }
-    if (forced_ != ListFormat::kAuto && format_of(kind) != forced_) {
-      bad(b.line, std::string("a ") + kind_name(kind) + ", not " + list_format_name(forced_));
-      return true;
-    }
-    if (format_ == ListFormat::kAuto) format_ = format_of(kind);
+    if (!accept(kind, b.line)) return true;
     ListEntry e;
     std::string why;
-    bool keep = kind == Kind::kStopNcii ? stopncii(rec, &e, &why)
+    bool keep = kind == Kind::kStopNcii ? stopncii(stopncii_fields(rec), &e, &why)
                 : kind == Kind::kTat    ? tat(rec, &e, &why)
                 : kind == Kind::kHashsieve ? hashsieve(rec, &e, &why)
                                            : hash_output(rec, &e, &why);
-    if (!why.empty()) { bad(b.line, why); return true; }
+    return emit(keep, std::move(e), why, b.line);
+  }
+  // A record of a StopNCII page, read from the events (no tree).
+  bool interpret_ncii() {
+    if (ncii_.oversized()) { bad(ncii_.line(), "record longer than 1 MiB"); return true; }
+    if (!accept(Kind::kStopNcii, ncii_.line())) return true;
+    ListEntry e;
+    std::string why;
+    bool keep = stopncii(ncii_.fields(), &e, &why);
+    return emit(keep, std::move(e), why, ncii_.line());
+  }
+  // False (after a row error) for a record of another format than the one asked for.
+  bool accept(Kind kind, uint64_t line) {
+    if (forced_ != ListFormat::kAuto && format_of(kind) != forced_) {
+      bad(line, std::string("a ") + kind_name(kind) + ", not " + list_format_name(forced_));
+      return false;
+    }
+    if (format_ == ListFormat::kAuto) format_ = format_of(kind);
+    return true;
+  }
+  bool emit(bool keep, ListEntry&& e, const std::string& why, uint64_t line) {
+    if (!why.empty()) { bad(line, why); return true; }
     if (!keep) return true;
-    if (std::string p = entry_id_problem(e.entry_id); !p.empty()) { bad(b.line, "entry id: " + p); return true; }
-    status_ = sink_->row(std::move(e), b.line);
+    if (std::string p = entry_id_problem(e.entry_id); !p.empty()) { bad(line, "entry id: " + p); return true; }
+    status_ = sink_->row(std::move(e), line);
     return status_.ok();
   }
 
@@ -383,38 +604,26 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
 
   // StopNCII: a record is the current state of one hash. Received (a new case), Active and Unknown
   // mean present; Withdrawn and Deleted mean the hash must go.
-  bool stopncii(const Meta& rec, ListEntry* e, std::string* why) {
-    const std::string type = lower(str(rec, "signalType"));
+  bool stopncii(const StopNciiFields& rec, ListEntry* e, std::string* why) {
+    const std::string type = lower(rec.signal_type);
     if (type == "imagepdq") {
-      if (!take_hash(str(rec, "hashValue"), "hashValue", e, why)) return false;
+      if (!take_hash(rec.hash_value, "hashValue", e, why)) return false;
     } else if (type == "videomd5") {
-      if (!take_digest(str(rec, "hashValue"), 0, "hashValue", e, why)) return false;
+      if (!take_digest(rec.hash_value, 0, "hashValue", e, why)) return false;
     } else {
       ++counts_.skipped;  // video TMK, text, URLs
       return false;
     }
-    std::string status = str(rec, "hashStatus");
-    std::string ls = lower(status);
+    std::string ls = lower(rec.status);
     if (ls == "withdrawn" || ls == "deleted") e->state = EntryState::kWithdrawn;
     e->entry_id = signal_id(*e);  // StopNCII identifies a record by its hash
-    Meta m = Meta::object();
-    if (!status.empty()) m["status"] = status;
-    if (auto it = rec.find("caseNumbers"); it != rec.end() && it->is_structured()) m["cases"] = it->size();
-    if (auto it = rec.find("lastModtimestamp"); it != rec.end() && it->is_number()) m["modified"] = *it;
-    Meta feedback = Meta::array(), tags = Meta::array();
-    if (auto it = rec.find("CSPFeedbacks"); it != rec.end() && it->is_array()) {
-      for (const Meta& fb : *it) {
-        if (!fb.is_object()) continue;
-        std::string v = str(fb, "feedbackValue");
-        if (!v.empty() && std::find(feedback.begin(), feedback.end(), v) == feedback.end()) feedback.push_back(v);
-        if (auto t = fb.find("tags"); t != fb.end() && t->is_array())
-          for (const Meta& tag : *t)
-            if (tag.is_string() && std::find(tags.begin(), tags.end(), tag) == tags.end()) tags.push_back(tag);
-      }
-    }
-    if (!feedback.empty()) m["feedback"] = std::move(feedback);
-    if (!tags.empty()) m["tags"] = std::move(tags);
-    e->metadata = meta_text(m);
+    MetaText m;
+    if (!rec.status.empty()) m.string("status", rec.status);
+    if (rec.has_cases) m.number("cases", uint64_t(rec.cases));
+    if (rec.has_modified) m.number("modified", rec.modified);
+    if (!rec.feedback.empty()) m.strings("feedback", rec.feedback);
+    if (!rec.tags.empty()) m.strings("tags", rec.tags);
+    e->metadata = m.take();
     return true;
   }
 
@@ -495,6 +704,7 @@ class JsonReader final : public ListReader, private nlohmann::json_sax<Meta> {
   std::string parse_error_;
   std::vector<Frame> frames_;
   Builder page_, record_;
+  StopNciiEvents ncii_;  // the record of a StopNCII page being read, if any
   bool page_has_records_ = false;
   Kind array_kind_ = Kind::kUnknown;
 };

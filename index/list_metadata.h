@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -18,6 +19,25 @@ std::string meta_text(const Meta& m);
 // Valid JSON text becomes its compact form; anything else becomes a JSON string holding it
 // (invalid UTF-8 as U+FFFD). Stable: normalising the result gives it back.
 std::string normalize_metadata(std::string_view text);
+
+// Builds the compact text of a flat object member by member, byte for byte what meta_text gives
+// for the same Meta object, without building it: a reader writes one per record. A string of
+// printable ASCII is written as it is; any other (escapes, non-ASCII, invalid UTF-8) goes
+// through nlohmann's serializer.
+class MetaText {
+ public:
+  void string(std::string_view key, std::string_view value);
+  void strings(std::string_view key, const std::vector<std::string>& values);  // an array
+  void number(std::string_view key, const Meta& value);  // a JSON number
+  void number(std::string_view key, uint64_t value);
+  // The text ("" for no member); the builder is empty again after.
+  std::string take();
+
+ private:
+  void key(std::string_view k);
+  void value(std::string_view v);
+  std::string text_;
+};
 
 // Space-separated labels as a JSON array of strings (empty labels dropped).
 Meta split_tags(std::string_view labels);

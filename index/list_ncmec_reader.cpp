@@ -26,6 +26,12 @@ struct Entry {
   uint64_t line = 0;
   std::string id, member, member_id, classification, timestamp, pdq, md5, sha1;
   bool has_pdq = false, text_too_long = false;
+
+  void clear() {  // keeps the strings' buffers for the next entry
+    deleted = has_pdq = text_too_long = false;
+    line = 0;
+    for (std::string* s : {&type, &id, &member, &member_id, &classification, &timestamp, &pdq, &md5, &sha1}) s->clear();
+  }
 };
 
 class NcmecReader final : public ListReader {
@@ -81,9 +87,11 @@ class NcmecReader final : public ListReader {
     return status_;
   }
 
+  // A file of many responses (a fetch loop's pages) starts a parser per response: a reset one
+  // keeps its buffers, where a new one would allocate (and fault in) them again each time.
   bool new_parser() {
-    if (parser_) XML_ParserFree(parser_);
-    parser_ = XML_ParserCreate(nullptr);
+    if (!parser_) parser_ = XML_ParserCreate(nullptr);
+    else if (!XML_ParserReset(parser_, nullptr)) return false;
     if (!parser_) return false;
     XML_SetUserData(parser_, this);
     XML_SetElementHandler(parser_, &NcmecReader::on_start, &NcmecReader::on_end);
@@ -144,7 +152,7 @@ class NcmecReader final : public ListReader {
         in_entry_ = true;
         entry_depth_ = depth_;
         fingerprints_depth_ = 0;
-        entry_ = Entry{};
+        entry_.clear();
         entry_.deleted = name.substr(0, 7) == "deleted";
         entry_.type = name == "image" || name == "deletedImage" ? "image" : "video";
         entry_.line = line();
@@ -196,11 +204,13 @@ class NcmecReader final : public ListReader {
   void finish() {
     const Entry& n = entry_;
     auto bad = [&](const std::string& why) { sink_->error(RowError{file_, n.line, why}); };
-    std::string tag = std::string(n.deleted ? "deleted" : "") + (n.deleted ? (n.type == "image" ? "Image" : "Video") : n.type);
-    if (n.text_too_long) return bad("<" + tag + "> has an element text longer than 4096 bytes");
+    auto tag = [&] {
+      return std::string(n.deleted ? "deleted" : "") + (n.deleted ? (n.type == "image" ? "Image" : "Video") : n.type);
+    };
+    if (n.text_too_long) return bad("<" + tag() + "> has an element text longer than 4096 bytes");
     std::string id(trim(n.id)), member_id(trim(n.member_id));
-    if (id.empty()) return bad("<" + tag + "> has no <id>");
-    if (member_id.empty()) return bad("<" + tag + "> has no <member id=...>");
+    if (id.empty()) return bad("<" + tag() + "> has no <id>");
+    if (member_id.empty()) return bad("<" + tag() + "> has no <member id=...>");
     ListEntry e;
     e.entry_id = member_id + "-" + id;
     if (std::string p = entry_id_problem(e.entry_id); !p.empty()) return bad("<id>: " + p);
@@ -224,13 +234,13 @@ class NcmecReader final : public ListReader {
         ++counts_.skipped;  // only fingerprints hashsieve does not keep (PhotoDNA, video TMK)
         return;
       }
-      Meta m = Meta::object();
-      if (!trim(n.member).empty()) m["member"] = std::string(trim(n.member));
-      m["member_id"] = member_id;
-      m["type"] = n.type;
-      if (!trim(n.classification).empty()) m["classification"] = std::string(trim(n.classification));
-      if (!trim(n.timestamp).empty()) m["timestamp"] = std::string(trim(n.timestamp));
-      e.metadata = meta_text(m);
+      MetaText m;
+      if (!trim(n.member).empty()) m.string("member", trim(n.member));
+      m.string("member_id", member_id);
+      m.string("type", n.type);
+      if (!trim(n.classification).empty()) m.string("classification", trim(n.classification));
+      if (!trim(n.timestamp).empty()) m.string("timestamp", trim(n.timestamp));
+      e.metadata = m.take();
     }
     status_ = sink_->row(std::move(e), n.line);
     if (!status_.ok()) stop();

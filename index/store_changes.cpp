@@ -65,14 +65,14 @@ Status RocksHashStore::open_change_log() {
   return write(batch, "starting the change log");
 }
 
-void RocksHashStore::log_changes(rdb::WriteBatch& batch, uint32_t list_id, const std::vector<std::string>& entry_keys,
+void RocksHashStore::log_changes(rdb::WriteBatch& batch, uint32_t list_id, const std::vector<std::string_view>& entry_keys,
                                  bool whole_list) {
   const uint64_t seq = change_seq_ + 1;
   const std::string prefix = seq_key(seq);
   if (whole_list || entry_keys.size() > kMaxLoggedEntries) {
     batch.Put(cf(kChanges), prefix + list_prefix(list_id), rdb::Slice());
   } else {
-    for (const std::string& k : entry_keys) batch.Put(cf(kChanges), prefix + k, rdb::Slice());
+    for (std::string_view k : entry_keys) batch.Put(cf(kChanges), prefix + std::string(k), rdb::Slice());
   }
   batch.Put(cf(kMeta), kChangeSeqKey, u64_value(seq));
   if (seq % kTrimEvery == 0 && seq > kKeptSequences) {

@@ -16,6 +16,14 @@ namespace rdb = rocksdb;
 namespace {
 
 constexpr size_t kMultiGetSlice = 32;  // rocksdb::MultiGetContext::MAX_BATCH_SIZE
+constexpr size_t kKeptBatchBytes = 64 << 20;
+
+// The first 8 bytes of an id, big-endian (shorter ids padded with zero bytes): orders as the id does.
+uint64_t id_head(const std::string& id) {
+  uint64_t h = 0;
+  for (size_t i = 0; i < 8; ++i) h = h << 8 | (i < id.size() ? uint8_t(id[i]) : 0);
+  return h;
+}
 
 class PerfLevelOff {
  public:
@@ -59,10 +67,21 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
   // Later rows with the same id win. The batch is written in key order: RocksDB inserts sorted
   // keys into its memtable from the previous insert's position (random ids, e.g. hex hashes,
   // otherwise cost a full skip-list search each), and MultiGet is told its keys are sorted.
+  // Sorted by the ids' first 8 bytes as one integer, then the whole id, then the row's position
+  // (so equal ids keep their input order): most comparisons of random ids end at the integer.
+  struct Sorted {
+    uint64_t head;
+    size_t row;
+  };
+  std::vector<Sorted> sorted(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) sorted[i] = {id_head(rows[i].entry_id), i};
+  std::sort(sorted.begin(), sorted.end(), [&](const Sorted& a, const Sorted& b) {
+    if (a.head != b.head) return a.head < b.head;
+    if (int c = rows[a.row].entry_id.compare(rows[b.row].entry_id); c != 0) return c < 0;
+    return a.row < b.row;
+  });
   std::vector<size_t> order(rows.size());
-  for (size_t i = 0; i < rows.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return rows[a].entry_id < rows[b].entry_id; });
+  for (size_t i = 0; i < rows.size(); ++i) order[i] = sorted[i].row;
   size_t kept = 0;
   for (size_t k = 0; k < order.size(); ++k)
     if (k + 1 == order.size() || rows[order[k + 1]].entry_id != rows[order[k]].entry_id) order[kept++] = order[k];
@@ -90,14 +109,29 @@ Result<ImportStats> RocksHashStore::import_locked(const std::string& list, const
   // Sized up front: a batch grown by appends copies itself (and faults in fresh pages) at every
   // doubling. Per record: a tag, a column family id and two lengths (at most 16 bytes), the key,
   // the value; digests and the list record are small. (A batch small enough for the change log to
-  // record entry by entry may grow once more for those records.)
+  // record entry by entry may grow once more for those records.) The buffer is kept for the next
+  // batch while it is at most kKeptBatchBytes.
   size_t batch_bytes = 64 + list.size() + 64;
   for (size_t k = 0; k < order.size(); ++k) {
     const ListEntry& row = rows[order[k]];
     batch_bytes += 2 * (16 + keys[k].size()) + kEntryValueSize + 1 + 132 * !row.digests.empty() + row.metadata.size();
   }
-  rdb::WriteBatch batch(batch_bytes);
-  std::vector<std::string> written;  // entry keys this batch writes: the change log's records
+  if (!import_wb_ || batch_bytes > import_wb_reserved_) {
+    import_wb_.reset();
+    import_wb_reserved_ = batch_bytes + batch_bytes / 4;  // room for the next batches' variation
+    import_wb_ = std::make_unique<rdb::WriteBatch>(import_wb_reserved_);
+  } else {
+    import_wb_->Clear();
+  }
+  struct Release {  // a large buffer is not kept
+    RocksHashStore* store;
+    ~Release() {
+      if (store->import_wb_reserved_ > kKeptBatchBytes) { store->import_wb_.reset(); store->import_wb_reserved_ = 0; }
+    }
+  } release{this};
+  rdb::WriteBatch& batch = *import_wb_;
+  std::vector<std::string_view> written;  // entry keys this batch writes: the change log's records
+  written.reserve(order.size());
   for (size_t k = 0; k < order.size(); ++k) {
     const ListEntry& row = rows[order[k]];
     ListEntry old;

@@ -50,6 +50,73 @@ TEST(ListJson, StopNciiEveryStatus) {
   EXPECT_EQ(r.errors()[0].line, 6u);
 }
 
+TEST(ListJson, StopNciiPageReadFromEventsAsFromTrees) {
+  // Records of a hashRecords array are read from the parser's events without building a tree;
+  // the same records on their own (JSONL) are read from a tree. Both must give the same rows,
+  // metadata and errors, for odd records too: repeated keys (the last wins), numbers where
+  // strings belong, cases as an array or with a repeated case key, feedback that is not an
+  // object, tags that are not strings, bad hashes, other signal types, a record over 1 MiB.
+  std::string big = "[";
+  for (int i = 0; i < 400000; ++i) big += i ? ",17" : "17";  // 1.2 MB
+  big += "]";
+  const std::vector<std::string> records = {
+      ncii("ImagePDQ", kH1, "Active"),
+      ncii("ImagePDQ", kH2, "Withdrawn"),
+      ncii("VideoMD5", "00112233445566778899aabbccddeeff", "Received"),
+      ncii("VideoTMK", "00ff", "Active"),
+      ncii("ImagePDQ", "12", "Active"),
+      ncii("imagepdq", kH3, "DELETED"),
+      "{\"hashValue\": \"" + kH1 + "\", \"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH2 +
+          "\", \"hashStatus\": {\"x\": 1}, \"caseNumbers\": [1, {\"a\": 2}, [3]], \"lastModtimestamp\": 1.5e9}",
+      "{\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH3 + "\", \"hashStatus\": 7, \"caseNumbers\": "
+          "{\"C\": 1, \"D\": {\"C\": 2}, \"C\": 3}, \"caseNumbers\": {\"E\": 1, \"E\": 2, \"F\": 3}, "
+          "\"lastModtimestamp\": \"yesterday\", \"CSPFeedbacks\": [{\"feedbackValue\": \"Blocked\", \"tags\": [\"a\", 1, "
+          "[\"b\"], \"a\", \"c\"]}, \"text\", [{\"feedbackValue\": \"Nested\"}], {\"feedbackValue\": 42, \"tags\": "
+          "{\"x\": \"y\"}}, {\"feedbackValue\": {\"v\": 1}, \"tags\": [\"d\"], \"tags\": [\"c\", \"e\"]}, "
+          "{\"feedbackValue\": \"Blocked\", \"feedbackValue\": \"\"}]}",
+      "{\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH1 + "\", \"CSPFeedbacks\": [{\"feedbackValue\": "
+          "\"First\"}], \"CSPFeedbacks\": {\"feedbackValue\": \"Ignored\"}, \"caseNumbers\": \"C-9\", "
+          "\"lastModtimestamp\": 18446744073709551615}",
+      "{\"signalType\": [\"ImagePDQ\"], \"hashValue\": \"" + kH1 + "\"}",
+      "{\"signalType\": \"ImagePDQ\", \"hashValue\": 12345}",
+      "{\"signalType\": \"ImagePDQ\", \"hashValue\": \"" + kH2 + "\", \"hashStatus\": \"Unknown\", \"lastModtimestamp\": -3, "
+          "\"CSPFeedbacks\": [{\"tags\": [\"\\u00e9t\\u00e9\", \"q\\\"uote\", \"tab\\t\"]}]}",
+      "{\"hashValue\": \"" + kH3 + "\", \"signalType\": \"ImagePDQ\", \"padding\": " + big + "}",
+      "{\"signalType\": \"ImagePDQ\", \"hashValue\": \" " + kH3 + " \", \"hashStatus\": null, \"caseNumbers\": []}",
+  };
+  std::string page = "{\"hashRecords\": [\n", lines;
+  for (size_t i = 0; i < records.size(); ++i) {
+    page += records[i] + (i + 1 < records.size() ? ",\n" : "\n");
+    lines += records[i] + "\n";
+  }
+  page += "]}";
+  Read events = read_text(page), trees = read_text(lines);
+  EXPECT_EQ(events.format, ListFormat::kStopNciiJson);
+  EXPECT_EQ(trees.format, ListFormat::kStopNciiJson);
+  ASSERT_EQ(events.rows().size(), trees.rows().size());
+  EXPECT_GE(events.rows().size(), 8u);
+  for (size_t i = 0; i < events.rows().size(); ++i) {
+    const ListEntry &a = events.rows()[i], &b = trees.rows()[i];
+    EXPECT_EQ(a.entry_id, b.entry_id) << i;
+    EXPECT_EQ(a.has_hash, b.has_hash) << i;
+    EXPECT_EQ(a.hash, b.hash) << i;
+    EXPECT_EQ(a.digests, b.digests) << i;
+    EXPECT_EQ(a.state, b.state) << i;
+    EXPECT_EQ(a.metadata, b.metadata) << i;
+  }
+  EXPECT_EQ(events.r.counts.skipped, trees.r.counts.skipped);
+  ASSERT_EQ(events.errors().size(), trees.errors().size());
+  EXPECT_GE(events.errors().size(), 3u);
+  for (size_t i = 0; i < events.errors().size(); ++i) {
+    EXPECT_EQ(events.errors()[i].reason, trees.errors()[i].reason) << i;
+    EXPECT_EQ(events.errors()[i].line, trees.errors()[i].line + 1) << i;  // the page's first line comes first
+  }
+  // What the odd records give (the same either way, as checked above).
+  EXPECT_EQ(events.rows()[4].metadata, R"({"cases":3,"modified":1500000000.0})");
+  EXPECT_EQ(events.rows()[5].metadata,
+            R"({"status":"7","cases":2,"feedback":["Blocked","42"],"tags":["a","c","e"]})");
+}
+
 TEST(ListJson, SeveralPagesInOneFile) {
   std::string p1 = ncii_page({ncii("ImagePDQ", kH1, "Active")}, true);
   std::string p2 = ncii_page({ncii("ImagePDQ", kH2, "Active")}, false);
