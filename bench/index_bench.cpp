@@ -26,6 +26,7 @@
 #include "hashsieve/list_formats.h"
 #include "hashsieve/simd.h"
 #include "store_security_bench.h"
+#include "synthetic_hashes.h"
 
 #ifdef HASHSIEVE_HAVE_FAISS
 #include <faiss/IndexBinaryFlat.h>
@@ -38,6 +39,9 @@
 namespace {
 
 using namespace hashsieve;
+using bench::flip_bits;
+using bench::make_entries;
+using bench::random_hash;
 using Clock = std::chrono::steady_clock;
 
 double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
@@ -49,36 +53,6 @@ size_t rss_bytes() {
     std::fclose(f);
   }
   return size_t(resident) * size_t(sysconf(_SC_PAGESIZE));
-}
-
-Hash256 random_hash(std::mt19937_64& rng) {
-  Hash256 h;
-  for (auto& w : h.words) w = rng();
-  return h;
-}
-
-Hash256 flip_bits(Hash256 h, int flips, std::mt19937_64& rng) {
-  for (int i = 0; i < flips; ++i) {
-    int b = int(rng() % 256);
-    h.words[b >> 6] ^= uint64_t{1} << (b & 63);
-  }
-  return h;
-}
-
-// Entries generated in parallel, reproducibly (one generator per block).
-std::vector<Hash256> make_entries(size_t n, bool clustered, std::vector<Hash256>* centres) {
-  std::mt19937_64 rng(42);
-  centres->clear();
-  if (clustered)
-    for (int i = 0; i < 4000; ++i) centres->push_back(random_hash(rng));
-  std::vector<Hash256> out(n);
-  const size_t kBlock = 1 << 16;
-  tbb::parallel_for(size_t(0), (n + kBlock - 1) / kBlock, [&](size_t b) {
-    std::mt19937_64 r(1000 + b);
-    for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-      out[i] = clustered ? flip_bits((*centres)[r() % centres->size()], int(r() % 33), r) : random_hash(r);
-  });
-  return out;
 }
 
 std::vector<Hash256> make_queries(size_t groups, const std::vector<Hash256>& near, std::mt19937_64& rng) {

@@ -22,10 +22,13 @@
 #include <vector>
 
 #include "bench/bench_args.h"
+#include "bench/synthetic_hashes.h"
 #include "hashsieve/hash_index.h"
 #include "index/index_testing.h"
 
 using namespace hashsieve;
+using bench::flip_bits;
+using bench::random_hash;
 
 namespace {
 
@@ -35,35 +38,6 @@ double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-Hash256 random_hash(std::mt19937_64& rng) {
-  Hash256 h;
-  for (auto& w : h.words) w = rng();
-  return h;
-}
-
-Hash256 flip_bits(Hash256 h, int flips, std::mt19937_64& rng) {
-  for (int i = 0; i < flips; ++i) {
-    int b = int(rng() % 256);
-    h.words[b >> 6] ^= uint64_t{1} << (b & 63);
-  }
-  return h;
-}
-
-std::vector<Hash256> make_entries(size_t n, bool clustered) {
-  std::mt19937_64 rng(42);
-  std::vector<Hash256> centres;
-  if (clustered)
-    for (int i = 0; i < 4000; ++i) centres.push_back(random_hash(rng));
-  std::vector<Hash256> out(n);
-  const size_t kBlock = 1 << 16;
-  tbb::parallel_for(size_t(0), (n + kBlock - 1) / kBlock, [&](size_t b) {
-    std::mt19937_64 r(1000 + b);
-    for (size_t i = b * kBlock; i < std::min(n, (b + 1) * kBlock); ++i)
-      out[i] = clustered ? flip_bits(centres[r() % centres.size()], int(r() % 33), r) : random_hash(r);
-  });
-  return out;
 }
 
 EntrySnapshot snapshot_of(const std::vector<Hash256>& hashes) {
@@ -134,7 +108,8 @@ int main(int argc, char** argv) {
     }
   }
   auto t0 = Clock::now();
-  std::vector<Hash256> entries = make_entries(n, clustered);
+  std::vector<Hash256> centres;
+  std::vector<Hash256> entries = bench::make_entries(n, clustered, &centres);
   std::mt19937_64 rng(7);
   std::vector<Hash256> queries;
   for (size_t i = 0; i < nq; ++i)
