@@ -14,6 +14,7 @@
 #include "engine/index_generation.h"
 #include "engine/item_scan.h"
 #include "engine/ordered_pipeline.h"
+#include "index/flat_scan_kernels.h"
 
 namespace hashsieve {
 
@@ -207,10 +208,12 @@ ScanResult Scanner::match_hash(const Hash256& hash, int quality, const ScanCall&
 namespace {
 
 // Hashes per index search: large enough that a flat scan's pass over the entries is shared by
-// many queries, small enough that every thread gets several chunks.
+// many queries, small enough that every thread gets several chunks. A multiple of the flat scan's
+// queries per pass, so no pass runs part-empty (a chunk of 129 paid a 17th pass for one query).
 size_t match_chunk_size(size_t count, int threads) {
+  constexpr size_t kPass = detail::kScanQueries;
   const size_t per_thread = count / (8 * size_t(std::max(threads, 1))) + 1;
-  return std::clamp<size_t>(per_thread, 64, 1024);
+  return std::clamp<size_t>((per_thread + kPass - 1) / kPass * kPass, 64, 1024);
 }
 
 // one_chunk(chunk number, first hash, hashes) over the chunks of `count` hashes, in parallel on
