@@ -42,6 +42,7 @@ using namespace hashsieve;
 using bench::flip_bits;
 using bench::make_entries;
 using bench::random_hash;
+using bench::snapshot_of;
 using Clock = std::chrono::steady_clock;
 
 double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
@@ -61,19 +62,6 @@ std::vector<Hash256> make_queries(size_t groups, const std::vector<Hash256>& nea
     q.push_back(rng() % 10 == 0 && !near.empty() ? flip_bits(near[rng() % near.size()], int(rng() % 41), rng)
                                                  : random_hash(rng));
   return q;
-}
-
-EntrySnapshot snapshot_of(const std::vector<Hash256>& hashes) {
-  EntrySnapshot s;
-  s.lists.push_back(SnapshotList{1, "bench", 31, "", 0, 0});
-  s.hashes.reserve(hashes.size());
-  s.entry_ids.reserve(hashes.size(), hashes.size() * 8);
-  char buf[24];
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    int len = std::snprintf(buf, sizeof buf, "%zu", 10000000 + i);  // NCMEC-like numeric ids
-    s.add(hashes[i], std::string_view(buf, size_t(len)));
-  }
-  return s;
 }
 
 struct Row {

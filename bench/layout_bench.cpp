@@ -29,6 +29,7 @@
 using namespace hashsieve;
 using bench::flip_bits;
 using bench::random_hash;
+using bench::snapshot_of;
 
 namespace {
 
@@ -38,19 +39,6 @@ double cpu_seconds() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
-
-EntrySnapshot snapshot_of(const std::vector<Hash256>& hashes) {
-  EntrySnapshot s;
-  s.lists.push_back(SnapshotList{1, "bench", 31, "", 0, 0});
-  s.hashes.reserve(hashes.size());
-  s.entry_ids.reserve(hashes.size(), hashes.size() * 8);
-  char buf[24];
-  for (size_t i = 0; i < hashes.size(); ++i) {
-    int len = std::snprintf(buf, sizeof buf, "%zu", 10000000 + i);
-    s.add(hashes[i], std::string_view(buf, size_t(len)));
-  }
-  return s;
 }
 
 struct Pass {

@@ -1,13 +1,17 @@
 // Synthetic PDQ entries for the index benchmarks: uniform random hashes, or noisy copies of a few
-// thousand centres (clustered, as real lists of near-duplicates are), reproducible for a seed.
+// thousand centres (clustered, as real lists of near-duplicates are), reproducible for a seed;
+// and the one-list snapshot the benchmarks build their indexes from.
 #pragma once
 
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <random>
+#include <string_view>
 #include <vector>
 
+#include "hashsieve/entry_snapshot.h"
 #include "hashsieve/hash256.h"
 
 namespace hashsieve::bench {
@@ -41,6 +45,20 @@ inline std::vector<Hash256> make_entries(size_t n, bool clustered, std::vector<H
       out[i] = clustered ? flip_bits((*centres)[r() % centres->size()], int(r() % 33), r) : random_hash(r);
   });
   return out;
+}
+
+// One list "bench" (radius 31) holding `hashes`, with NCMEC-like numeric ids.
+inline EntrySnapshot snapshot_of(const std::vector<Hash256>& hashes) {
+  EntrySnapshot s;
+  s.lists.push_back(SnapshotList{1, "bench", 31, "", 0, 0});
+  s.hashes.reserve(hashes.size());
+  s.entry_ids.reserve(hashes.size(), hashes.size() * 8);
+  char buf[24];
+  for (size_t i = 0; i < hashes.size(); ++i) {
+    int len = std::snprintf(buf, sizeof buf, "%zu", 10000000 + i);
+    s.add(hashes[i], std::string_view(buf, size_t(len)));
+  }
+  return s;
 }
 
 }  // namespace hashsieve::bench
