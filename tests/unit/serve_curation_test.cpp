@@ -84,6 +84,8 @@ TEST_F(ServeCuration, AddedSignalsMatchAtOnceAndContentCanBeDisabledAndDeleted) 
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(lookup(db_.rocket), json::object());
   r = c_->Put(path.c_str(), R"({"disable_until_ts": 1})", "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_EQ(lookup(db_.rocket)["BANK_A"][0]["bank_content_id"], id);
 
   EXPECT_EQ(json::parse(c_->Delete(path.c_str())->body), json::parse(R"({"deleted": 1})"));
