@@ -47,10 +47,13 @@ class Curation {
     }
     return nullptr;
   }
-  // After a write: serve it now rather than at the next poll. `seq` is the writer's data version
-  // after the write; a reader's refresh racing the writer's close can still see the state before
-  // it, so check again (briefly) until the served generation has caught up with the write.
-  void written(uint64_t seq) {
+  // After a write: close the writer and serve the write now rather than at the next poll. A
+  // reader's refresh racing the writer's close can still see the state before it, so check again
+  // (briefly) until the served generation has reached the writer's data version.
+  void written(std::unique_ptr<HashStore> writer) {
+    auto version = writer->data_version();
+    const uint64_t seq = version.ok() ? *version : 0;  // 0: one check is all we do
+    writer.reset();
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
     for (;;) {
       auto g = s_.index->check_now();
@@ -73,12 +76,6 @@ class Curation {
   Service::Impl& s_;
   int64_t last_id_ = 0;
 };
-
-// The writer's data version after its write (0 if it cannot say: then one check is all we do).
-uint64_t written_version(const HashStore& store) {
-  auto v = store.data_version();
-  return v.ok() ? *v : 0;
-}
 
 // Finds entry `id` of `list` (a scan of the list: curation is not the hot path).
 std::optional<ListEntry> find_entry(const HashStore& store, const std::string& list, const std::string& id) {
@@ -136,9 +133,7 @@ void add_curation_routes(Service::Impl& s) {
     auto made = store->create_list(name, kDefaultMatchRadius, "curation");
     if (!made.ok() && made.status().code() == StatusCode::kAlreadyExists) return send_error(res, 403, "Bank already exists");
     if (!made.ok()) return send_error(res, 400, made.status().message());
-    const uint64_t seq = written_version(*store);
-    store.reset();
-    cur->written(seq);
+    cur->written(std::move(store));
     send_json(res, 201, bank_json(name).dump());
   });
 
@@ -171,9 +166,7 @@ void add_curation_routes(Service::Impl& s) {
     if (!store) return;
     const Status st = store->drop_list(name);
     if (!st.ok() && st.code() != StatusCode::kNotFound) return send_error(res, 500, st.message());
-    const uint64_t seq = written_version(*store);
-    store.reset();
-    cur->written(seq);
+    cur->written(std::move(store));
     send_json(res, 200, R"({"message":"Done"})");  // also when there was no such bank, as HMA
   });
 
@@ -190,9 +183,7 @@ void add_curation_routes(Service::Impl& s) {
     if (!extra.empty()) e.metadata = extra.dump();
     auto r = store->import_batch(bank, {e});
     if (!r.ok()) return send_error(res, 500, r.status().message());
-    const uint64_t seq = written_version(*store);
-    store.reset();
-    cur->written(seq);
+    cur->written(std::move(store));
     send_json(res, 200, json{{"id", std::stoll(e.entry_id)}, {"signals", {{"pdq", to_hex(hash)}}}}.dump());
   };
 
@@ -281,9 +272,7 @@ void add_curation_routes(Service::Impl& s) {
     }
     auto r = store->import_batch(bank, {*e});
     if (!r.ok()) return send_error(res, 500, r.status().message());
-    const uint64_t seq = written_version(*store);
-    store.reset();
-    cur->written(seq);
+    cur->written(std::move(store));
     send_json(res, 200, content_json(bank, *e, false, true).dump());
   });
 
@@ -297,9 +286,7 @@ void add_curation_routes(Service::Impl& s) {
     if (!store->get_list(bank).ok()) return send_error(res, 404, "bank '" + bank + "' not found");
     auto r = store->withdraw(bank, {id});
     if (!r.ok()) return send_error(res, 500, r.status().message());
-    const uint64_t seq = written_version(*store);
-    store.reset();
-    cur->written(seq);
+    cur->written(std::move(store));
     send_json(res, 200, json{{"deleted", r->withdrawn}}.dump());
   });
 }
