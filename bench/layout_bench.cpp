@@ -7,7 +7,6 @@
 //   layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered]
 // Entries: N random hashes (--clustered: noisy copies, 0..32 bits, of 4,000 centres). Queries:
 // half noisy copies (0..16 bits) of entries, half random: the mix of the service's benchmark.
-#include <sys/resource.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "bench/bench_args.h"
+#include "bench/process_cpu.h"
 #include "bench/synthetic_hashes.h"
 #include "hashsieve/hash_index.h"
 #include "index/index_testing.h"
@@ -34,12 +34,6 @@ using bench::snapshot_of;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 struct Pass {
   double wall = 0, cpu = 0;
@@ -62,13 +56,13 @@ Pass run(const HashIndex& index, const std::vector<Hash256>& queries, int thread
       if (t == 0 && r.ok()) out.found[q] = std::move(*r);
     }
   };
-  const double c0 = cpu_seconds();
+  const double c0 = bench::process_cpu_seconds();
   const auto t0 = Clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
   for (auto& th : pool) th.join();
   out.wall = std::chrono::duration<double>(Clock::now() - t0).count();
-  out.cpu = cpu_seconds() - c0;
+  out.cpu = bench::process_cpu_seconds() - c0;
   out.queries = queries.size() * size_t(threads);
   return out;
 }

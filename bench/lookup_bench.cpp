@@ -4,7 +4,6 @@
 // and 2 threads. Prints queries/s and the process's CPU microseconds per query.
 //
 //   lookup_bench --db DIR --hashes FILE [--rounds N] [--groups 1,8,32] [--threads 1,2] [--layout compact|wide]
-#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,18 +15,13 @@
 #include <vector>
 
 #include "bench/bench_args.h"
+#include "bench/process_cpu.h"
 #include "hashsieve/hash256.h"
 #include "hashsieve/live_scanner.h"
 
 using namespace hashsieve;
 
 namespace {
-
-double cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 struct Run {
   double wall = 0, cpu = 0;
@@ -62,14 +56,14 @@ Run run(const Scanner& scanner, const std::vector<Hash256>& hashes, int threads,
     matches += m;
     errors += e;
   };
-  const double c0 = cpu_seconds();
+  const double c0 = bench::process_cpu_seconds();
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) pool.emplace_back(work, t);
   for (auto& th : pool) th.join();
   Run out;
   out.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  out.cpu = cpu_seconds() - c0;
+  out.cpu = bench::process_cpu_seconds() - c0;
   out.queries = hashes.size() * size_t(rounds) * size_t(threads);
   out.matches = matches;
   out.errors = errors;

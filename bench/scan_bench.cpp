@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "bench/bench_args.h"
+#include "bench/process_cpu.h"
 #include "engine/file_bytes.h"
 #include "engine/image_hashing.h"
 #include "engine/jpeg_block_means.h"
@@ -91,18 +92,12 @@ struct Item {
 };
 
 // Runs work(photo) over `passes` passes of the corpus in the engine's pipeline shape; images/s.
-double cpu_seconds() {
-  struct rusage ru {};
-  getrusage(RUSAGE_SELF, &ru);
-  return double(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + 1e-6 * double(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec);
-}
-
 // Runs work(photo) over `passes` passes of the corpus in the engine's pipeline shape; images/s
 // by the wall clock, and the process CPU seconds per image in *cpu_per_image.
 double run_pass(const std::vector<Photo>& photos, int threads, int passes,
                 const std::function<bool(const Photo&)>& work, size_t* failures, double* cpu_per_image) {
   size_t next = 0, total = photos.size() * size_t(passes), bad = 0;
-  const double c0 = cpu_seconds();
+  const double c0 = bench::process_cpu_seconds();
   const auto t0 = Clock::now();
   run_ordered_pipeline<Item>(
       threads, 0,
@@ -114,7 +109,7 @@ double run_pass(const std::vector<Photo>& photos, int threads, int passes,
       [&](Item& it) { it.ok = work(photos[it.i]); }, [&](Item& it) { bad += !it.ok; });
   const double s = secs(t0, Clock::now());
   if (failures) *failures = bad;
-  if (cpu_per_image) *cpu_per_image = (cpu_seconds() - c0) / double(total);
+  if (cpu_per_image) *cpu_per_image = (bench::process_cpu_seconds() - c0) / double(total);
   return double(total) / s;
 }
 
@@ -245,14 +240,14 @@ int main(int argc, char** argv) {
     const DigestCosts& cost = digest_costs_for_this_cpu();
     std::printf("digest rates (OpenSSL, one thread, corpus once) with%s the SHA extensions:", cpu_has_sha_extensions() ? "" : "out");
     for (int k = 0; k < kDigestKinds; ++k) {
-      const double c0 = cpu_seconds();
+      const double c0 = bench::process_cpu_seconds();
       double mbytes = 0;
       for (int rep = 0; rep < 2; ++rep)
         for (const auto& p : photos) {
           (void)digest_bytes(p.bytes.data(), p.bytes.size(), DigestMask(1u << k));
           mbytes += double(p.bytes.size()) / 1e6;
         }
-      digest_mbps[size_t(k)] = mbytes / (cpu_seconds() - c0);
+      digest_mbps[size_t(k)] = mbytes / (bench::process_cpu_seconds() - c0);
       std::printf(" %s %.0f MB/s (table %.1f c/B);", signal_name(digest_signal(k)), digest_mbps[size_t(k)],
                   cost[size_t(k)] / 10.0);
     }
@@ -385,7 +380,7 @@ int main(int argc, char** argv) {
   for (const auto& p : photos) paths.push_back(p.path);
   auto scan_files_ips = [&](const Scanner& s, size_t repeat, double* cpu_per_image = nullptr) {
     size_t k = 0, n = paths.size() * repeat, errors = 0;
-    const double c0 = cpu_seconds();
+    const double c0 = bench::process_cpu_seconds();
     const auto t = Clock::now();
     (void)s.scan_files(
         [&](FileInput& in) {
@@ -395,7 +390,7 @@ int main(int argc, char** argv) {
         },
         [&](const ScanResult& r) { errors += r.outcome == ScanOutcome::kError; });
     const double ips = double(n) / secs(t, Clock::now());
-    if (cpu_per_image) *cpu_per_image = (cpu_seconds() - c0) / double(n);
+    if (cpu_per_image) *cpu_per_image = (bench::process_cpu_seconds() - c0) / double(n);
     if (errors) std::fprintf(stderr, "scan_files: %zu errors\n", errors);
     return ips;
   };

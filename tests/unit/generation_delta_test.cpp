@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <random>
 #include <tuple>
 
@@ -113,12 +114,28 @@ void expect_same(const IndexGeneration& gen, const IndexGeneration& full, World&
   }
 }
 
-TEST(GenerationDelta, RandomChangesMatchAFullBuild) {
-  testing::TempDir dir;
-  const std::string path = dir / "db";
-  auto writer_r = HashStore::Open(path);
-  ASSERT_TRUE(writer_r.ok());
-  HashStore& writer = **writer_r;
+// A store's writer, opened for each test, and a reader beside it: generations are built by a
+// reader, as a service builds them.
+class GenerationDelta : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto w = HashStore::Open(path_);
+    ASSERT_TRUE(w.ok()) << w.status().to_string();
+    writer_ = std::move(*w);
+  }
+  void open_reader() {
+    auto r = HashStore::Open(path_, testing::reader_options());
+    ASSERT_TRUE(r.ok()) << r.status().to_string();
+    reader_ = std::move(*r);
+  }
+
+  testing::TempDir dir_;
+  const std::string path_ = dir_ / "db";
+  std::unique_ptr<HashStore> writer_, reader_;
+};
+
+TEST_F(GenerationDelta, RandomChangesMatchAFullBuild) {
+  HashStore& writer = *writer_;
   ASSERT_TRUE(writer.create_list("a", 31).ok());
   ASSERT_TRUE(writer.create_list("b", 16).ok());
   World w;
@@ -127,10 +144,8 @@ TEST(GenerationDelta, RandomChangesMatchAFullBuild) {
     for (int i = 0; i < 300; ++i) rows.push_back(w.row(eid(uint64_t(i))));
     ASSERT_TRUE(writer.import_batch(l, rows).ok());
   }
-  // Generations are built by a reader, as a service builds them.
-  auto reader_r = HashStore::Open(path, testing::reader_options());
-  ASSERT_TRUE(reader_r.ok());
-  HashStore& reader = **reader_r;
+  ASSERT_NO_FATAL_FAILURE(open_reader());
+  HashStore& reader = *reader_;
   ScanOptions options;
   auto first = build_generation(reader, options, 1);
   ASSERT_TRUE(first.ok());
@@ -203,12 +218,8 @@ TEST(GenerationDelta, RandomChangesMatchAFullBuild) {
 
 // A delta over a base whose chunk tables use the wide layout (big enough to keep tables) answers
 // as a full compact build of the same state, and builds its own index in the same layout.
-TEST(GenerationDelta, WideLayoutBase) {
-  testing::TempDir dir;
-  const std::string path = dir / "db";
-  auto writer_r = HashStore::Open(path);
-  ASSERT_TRUE(writer_r.ok());
-  HashStore& writer = **writer_r;
+TEST_F(GenerationDelta, WideLayoutBase) {
+  HashStore& writer = *writer_;
   ASSERT_TRUE(writer.create_list("a", 31).ok());
   World w;
   std::vector<ListEntry> rows;
@@ -226,9 +237,8 @@ TEST(GenerationDelta, WideLayoutBase) {
     rows.push_back(e);
   }
   ASSERT_TRUE(writer.import_batch("a", rows).ok());
-  auto reader_r = HashStore::Open(path, testing::reader_options());
-  ASSERT_TRUE(reader_r.ok());
-  HashStore& reader = **reader_r;
+  ASSERT_NO_FATAL_FAILURE(open_reader());
+  HashStore& reader = *reader_;
   ScanOptions compact, wide;
   wide.index_layout = IndexLayout::kWide;
   auto base = build_generation(reader, wide, 1);
@@ -259,24 +269,22 @@ TEST(GenerationDelta, WideLayoutBase) {
 
 // Past its limit a delta is refused (the caller rebuilds in full), and the rebuilt generation is
 // the base of the next deltas.
-TEST(GenerationDelta, TooManyChangesRebuildsTheBase) {
-  testing::TempDir dir;
-  auto s = HashStore::Open(dir / "db");
-  ASSERT_TRUE(s.ok());
-  ASSERT_TRUE((*s)->create_list("a").ok());
-  ASSERT_TRUE((*s)->import_batch("a", testing::batch_rows(1, 100)).ok());
+TEST_F(GenerationDelta, TooManyChangesRebuildsTheBase) {
+  HashStore& s = *writer_;
+  ASSERT_TRUE(s.create_list("a").ok());
+  ASSERT_TRUE(s.import_batch("a", testing::batch_rows(1, 100)).ok());
   ScanOptions options;
-  auto base = build_generation(**s, options, 1);
+  auto base = build_generation(s, options, 1);
   ASSERT_TRUE(base.ok());
-  ASSERT_TRUE((*s)->import_batch("a", testing::batch_rows(2, 30)).ok());
-  auto refused = build_delta_generation(**base, **s, options, 2, 29);
+  ASSERT_TRUE(s.import_batch("a", testing::batch_rows(2, 30)).ok());
+  auto refused = build_delta_generation(**base, s, options, 2, 29);
   EXPECT_EQ(refused.status().code(), StatusCode::kUnsupported);
-  auto small = build_delta_generation(**base, **s, options, 2, 30);
+  auto small = build_delta_generation(**base, s, options, 2, 30);
   ASSERT_TRUE(small.ok());
   EXPECT_EQ((*small)->entries, 130u);
   EXPECT_EQ((*small)->delta->size(), 30u);
-  ASSERT_TRUE((*s)->withdraw("a", {"b1-0", "b2-0"}).ok());
-  auto again = build_delta_generation(**small, **s, options, 3, 100);  // still over the first base
+  ASSERT_TRUE(s.withdraw("a", {"b1-0", "b2-0"}).ok());
+  auto again = build_delta_generation(**small, s, options, 3, 100);  // still over the first base
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->index.get(), (*base)->index.get());
   EXPECT_EQ((*again)->entries, 128u);
