@@ -9,7 +9,6 @@
 //   list_import_bench [--pdq-rows N] [--records N] [--hostile-mb M] [--tmp DIR] [--only csv,stopncii,ncmec,hostile]
 //   list_import_bench --generate DIR [--records N] [--pdq-rows N] [--only ...]   (the files only, kept)
 //   list_import_bench --import FILE DB | --read FILE   (one timed run in this process, for side-by-side scripts)
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +17,7 @@
 #include <fstream>
 #include <string>
 
+#include "bench/process_cpu.h"
 #include "common/proc_status.h"
 #include "hashsieve/list_formats.h"
 
@@ -28,14 +28,6 @@ using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
 double secs(Clock::time_point a, Clock::time_point b) { return std::chrono::duration<double>(b - a).count(); }
-
-// CPU seconds this process has used (all threads): the figure that does not depend on how busy
-// the machine is.
-double cpu_secs() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + 1e-6 * double(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
-}
 
 struct Rng {
   uint64_t s = 0x9E3779B97F4A7C15ULL;
@@ -122,7 +114,7 @@ int import_child(const std::string& file, const std::string& db) {
   auto rep = import_list(**store, "l", **reader);
   double s = secs(t0, Clock::now());
   if (!rep.ok()) { std::fprintf(stderr, "import: %s\n", rep.status().to_string().c_str()); return 2; }
-  std::printf("%.3f %.3f %.1f\n", s, cpu_secs(), proc_status_kib("VmHWM") / 1024.0);
+  std::printf("%.3f %.3f %.1f\n", s, bench::process_cpu_seconds(), proc_status_kib("VmHWM") / 1024.0);
   return 0;
 }
 
@@ -134,7 +126,7 @@ int read_child(const std::string& file) {
   CountSink count;
   Status s = (*reader)->read(count);
   if (!s.ok()) { std::fprintf(stderr, "read: %s\n", s.to_string().c_str()); return 2; }
-  std::printf("%.3f %.3f %llu %llu\n", secs(t0, Clock::now()), cpu_secs(), (unsigned long long)count.rows,
+  std::printf("%.3f %.3f %llu %llu\n", secs(t0, Clock::now()), bench::process_cpu_seconds(), (unsigned long long)count.rows,
               (unsigned long long)count.errors);
   return 0;
 }
@@ -143,12 +135,12 @@ void run(const std::string& label, const fs::path& file, const fs::path& dir) {
   double mb = double(fs::file_size(file)) / 1e6;
   // Baseline: the read alone.
   auto t0 = Clock::now();
-  double c0 = cpu_secs();
+  double c0 = bench::process_cpu_seconds();
   auto reader = ListReader::Open(file.string());
   if (!reader.ok()) { std::fprintf(stderr, "%s: %s\n", label.c_str(), reader.status().to_string().c_str()); return; }
   CountSink count;
   Status s = (*reader)->read(count);
-  double read_s = secs(t0, Clock::now()), read_cpu = cpu_secs() - c0;
+  double read_s = secs(t0, Clock::now()), read_cpu = bench::process_cpu_seconds() - c0;
   if (!s.ok()) std::fprintf(stderr, "%s: %s\n", label.c_str(), s.to_string().c_str());
   fs::path db = dir / "db";
   fs::remove_all(db);

@@ -91,7 +91,6 @@ struct Item {
   bool ok = false;
 };
 
-// Runs work(photo) over `passes` passes of the corpus in the engine's pipeline shape; images/s.
 // Runs work(photo) over `passes` passes of the corpus in the engine's pipeline shape; images/s
 // by the wall clock, and the process CPU seconds per image in *cpu_per_image.
 double run_pass(const std::vector<Photo>& photos, int threads, int passes,
