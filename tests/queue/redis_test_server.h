@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include <hiredis.h>
+
 #include "consumer/redis_connection.h"
 
 namespace hashsieve::testing {
@@ -49,27 +51,14 @@ class RedisTestServer {
     return e;
   }
 
+  // Starts redis-server on port(). A free port found earlier may have been taken since by another
+  // test's server: the one answering must be ours (its process id), or ours exits; a first start
+  // then tries a new port, a restart (which must keep its port) fails.
   void start() {
-    std::vector<std::string> args{REDIS_SERVER_BIN, "--port", std::to_string(port_), "--bind", "127.0.0.1",
-                                  "--dir", dir_, "--save", "", "--daemonize", "no", "--logfile",
-                                  dir_ + "/redis.log", "--appendonly", appendonly_ ? "yes" : "no",
-                                  "--appendfsync", "always"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    // Ready when it answers PING (not LOADING).
-    for (int i = 0; i < 200; ++i) {
-      auto c = consumer::RedisConnection::Connect(endpoint(), std::chrono::milliseconds(2000));
-      if (c.ok()) {
-        auto r = (*c)->run({"PING"});
-        if (r.ok() && consumer::error_text(**r).empty()) return;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      if (launch()) return;
+      if (started_once_) throw std::runtime_error("redis-server could not take back its port");
+      port_ = free_loopback_port();
     }
     throw std::runtime_error("redis-server did not start");
   }
@@ -90,8 +79,47 @@ class RedisTestServer {
   }
 
  private:
+  // True once our redis-server answers PING on port_; false if it exited (port taken).
+  bool launch() {
+    std::vector<std::string> args{REDIS_SERVER_BIN, "--port", std::to_string(port_), "--bind", "127.0.0.1",
+                                  "--dir", dir_, "--save", "", "--daemonize", "no", "--logfile",
+                                  dir_ + "/redis.log", "--appendonly", appendonly_ ? "yes" : "no",
+                                  "--appendfsync", "always"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    const std::string ours = "process_id:" + std::to_string(pid_) + "\r\n";
+    // Ready when it answers PING (not LOADING) and is ours.
+    for (int i = 0; i < 200; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      auto c = consumer::RedisConnection::Connect(endpoint(), std::chrono::milliseconds(2000));
+      if (c.ok()) {
+        auto ping = (*c)->run({"PING"});
+        auto info = (*c)->run({"INFO", "server"});
+        if (ping.ok() && consumer::error_text(**ping).empty() && info.ok() && (*info)->str &&
+            std::string((*info)->str, (*info)->len).find(ours) != std::string::npos) {
+          started_once_ = true;
+          return true;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    stop(SIGKILL);
+    throw std::runtime_error("redis-server did not answer");
+  }
+
   std::string dir_;
   bool appendonly_;
+  bool started_once_ = false;
   int port_ = 0;
   pid_t pid_ = -1;
 };

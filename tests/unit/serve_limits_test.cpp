@@ -167,9 +167,11 @@ TEST_F(ServeLimits, ScansPastTheDeadlineAre503) {
 
 TEST_F(ServeLimits, SaturationIs503WithRetryAfterNotAQueue) {
   // One worker, one queued connection: further connections are answered 503 at once.
-  ServeProcess serve({"--db", db_->db(), "--threads", "1", "--queue", "1", "--io-timeout", "3"}, "serve-busy");
+  ServeProcess serve({"--db", db_->db(), "--threads", "1", "--queue", "1", "--io-timeout", "60"}, "serve-busy");
   ASSERT_GT(serve.port(), 0) << serve.stderr_text();
-  // Hold the worker and the queue slot with connections that send nothing yet.
+  // Hold the worker and the queue slot with connections that send nothing yet. The long I/O
+  // timeout keeps them held however slowly this machine gets to the third connection; closing
+  // them frees the worker at once.
   const int hold1 = connect_raw(serve.port()), hold2 = connect_raw(serve.port());
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto r = serve.client()->Get("/status/live");
@@ -191,7 +193,9 @@ TEST_F(ServeLimits, SaturationIs503WithRetryAfterNotAQueue) {
 }
 
 TEST_F(ServeLimits, SigtermFinishesRequestsInFlightAndExitsZero) {
-  ServeProcess serve({"--db", db_->db()}, "serve-term");
+  // No scan deadline in play: on a slow build four large scans sharing the cores could pass the
+  // default 10 s and be cancelled, which is not what this test is about.
+  ServeProcess serve({"--db", db_->db(), "--request-timeout", "300"}, "serve-term");
   ASSERT_GT(serve.port(), 0) << serve.stderr_text();
   const std::string& image = big_jpeg();
   constexpr int kRequests = 4;
@@ -206,8 +210,12 @@ TEST_F(ServeLimits, SigtermFinishesRequestsInFlightAndExitsZero) {
   // 200; one not yet accepted may be refused (-1), and none may fail any other way.
   const auto patience = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   int most_in = 0, in = 0;
+  // One keep-alive connection: the service counts a request done after sending its answer, and
+  // reads the next request on that connection only then, so no earlier poll is still counted.
+  auto poll = serve.client();
+  poll->set_keep_alive(true);
   for (int i = 0; i < 2000; ++i) {
-    auto m = serve.client()->Get("/metrics");
+    auto m = poll->Get("/metrics");
     const std::string key = "\nhashsieve_http_in_flight ";  // the sample, not its HELP line
     const size_t at = m ? m->body.find(key) : std::string::npos;
     in = at == std::string::npos ? 0 : std::stoi(m->body.substr(at + key.size())) - 1;  // less this request

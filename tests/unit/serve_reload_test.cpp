@@ -60,7 +60,14 @@ void import_served_within_10s_without_a_failed_request(const std::string& layout
   EXPECT_EQ(failures, 0) << "of " << requests << " requests";
   EXPECT_EQ(lost_after_seen, 0);
   EXPECT_GT(requests, 10);
-  const json status = json::parse(serve.client()->Get("/m/index/status")->body);
+  // The poller records its status just after it starts serving the new generation: wait for the
+  // size, which it records together with the reload count read below.
+  json status;
+  for (const auto until = Clock::now() + std::chrono::seconds(10); Clock::now() < until;) {
+    status = json::parse(serve.client()->Get("/m/index/status")->body);
+    if (status["pdq"]["size"] == 4) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   EXPECT_EQ(status["pdq"]["size"], 4);
   EXPECT_NE(serve.client()->Get("/metrics")->body.find("hashsieve_index_reloads_total 1"), std::string::npos);
   std::filesystem::remove_all(db.dir);
@@ -85,14 +92,19 @@ TEST(ServeReload, AnUnknownIndexLayoutIsAUsageError) {
 
 TEST(ServeReload, StatusIsIndexStaleWhenTheListsWereNotCheckedInTime) {
   const ServeDb db = make_serve_db("serve-stale");
-  // Checks every 60 s, stale after 1 s: the index goes stale before the next check.
-  ServeProcess serve({"--db", db.db(), "--poll", "60", "--stale-after", "1"}, "serve-stale");
+  // Checks every 60 s, stale after 5 s: the index goes stale before the next check. (5 s, not 1:
+  // a slow build may take a second to start answering after the first check.)
+  ServeProcess serve({"--db", db.db(), "--poll", "60", "--stale-after", "5"}, "serve-stale");
   ASSERT_GT(serve.port(), 0) << serve.stderr_text();
   auto r = serve.client()->Get("/status");
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "I-AM-ALIVE");
-  std::this_thread::sleep_for(std::chrono::milliseconds(2200));
-  r = serve.client()->Get("/status");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    r = serve.client()->Get("/status");
+  } while (r && r->status == 200 && std::chrono::steady_clock::now() < deadline);
+  ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->body, "INDEX-STALE");
   // Liveness does not look at the index, and matching goes on from the last generation.
