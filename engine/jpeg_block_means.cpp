@@ -31,7 +31,7 @@ bool run(JpegDecompressor& d, int block, BlockMeans& out, Status& refusal) {
   if (setjmp(d.trap.jump)) return false;
   const int chosen = block != 0 ? block : fast_jpeg_block(w, h);
   if (chosen == 1) {
-    refusal = Status(StatusCode::kUnsupported, "image too small for block means");
+    set_refusal(refusal, StatusCode::kUnsupported, "image too small for block means");
     return true;
   }
   cinfo.out_color_space = JCS_GRAYSCALE;  // the Y plane: JPEG's luma weights are PDQ's
@@ -49,7 +49,7 @@ bool run(JpegDecompressor& d, int block, BlockMeans& out, Status& refusal) {
   if (out.dc_only) {
     const int scan = consume_dc_scans(cinfo);
     if (cinfo.coef_bits[0][0] < 0) {
-      refusal = Status(StatusCode::kDecodeFailed, "progressive JPEG has no luma DC scan");
+      set_refusal(refusal, StatusCode::kDecodeFailed, "progressive JPEG has no luma DC scan");
       return true;
     }
     jpeg_start_output(&cinfo, std::max(scan, 1));
@@ -60,7 +60,7 @@ bool run(JpegDecompressor& d, int block, BlockMeans& out, Status& refusal) {
     if (jpeg_read_scanlines(&cinfo, &row, 1) != 1) break;
   }
   if (cinfo.output_scanline < cinfo.output_height) {
-    refusal = Status(StatusCode::kDecodeFailed, "JPEG ended before its last row");
+    set_refusal(refusal, StatusCode::kDecodeFailed, "JPEG ended before its last row");
     return true;
   }
   if (out.dc_only) {

@@ -70,21 +70,33 @@ void JpegDecompressor::create(const unsigned char* data, size_t size, JpegDataEn
   cinfo.src = &suspending_source;
 }
 
+namespace {
+
+// refusal = the dimension check's verdict, outside open_ycc_jpeg's setjmp frame (see set_refusal).
+// True when refused.
+[[gnu::noinline]] bool refuse_dimensions(const jpeg_decompress_struct& c, const DecodeLimits& limits, Status& refusal) {
+  Status st = check_image_dimensions(c.image_width, c.image_height, limits);
+  if (st.ok()) return false;
+  refusal = std::move(st);
+  return true;
+}
+
+}  // namespace
+
+[[gnu::noinline]] void set_refusal(Status& out, StatusCode code, const char* message) { out = Status(code, message); }
+
 bool open_ycc_jpeg(JpegDecompressor& d, const unsigned char* data, size_t size, JpegDataEnd end,
                    const DecodeLimits& limits, Status& refusal) {
   if (setjmp(d.trap.jump)) return false;
   d.create(data, size, end);
   jpeg_decompress_struct& c = d.cinfo;
   if (jpeg_read_header(&c, TRUE) != JPEG_HEADER_OK) {
-    refusal = Status(StatusCode::kDecodeFailed, "no JPEG image in the file");
+    set_refusal(refusal, StatusCode::kDecodeFailed, "no JPEG image in the file");
     return true;
   }
-  if (Status st = check_image_dimensions(c.image_width, c.image_height, limits); !st.ok()) {
-    refusal = std::move(st);
-    return true;
-  }
+  if (refuse_dimensions(c, limits, refusal)) return true;
   if (c.jpeg_color_space != JCS_YCbCr && c.jpeg_color_space != JCS_GRAYSCALE)
-    refusal = Status(StatusCode::kUnsupported, "not a YCbCr or gray JPEG");
+    set_refusal(refusal, StatusCode::kUnsupported, "not a YCbCr or gray JPEG");
   return true;
 }
 

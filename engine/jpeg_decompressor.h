@@ -66,4 +66,8 @@ struct JpegDecompressor {
 bool open_ycc_jpeg(JpegDecompressor& d, const unsigned char* data, size_t size, JpegDataEnd end,
                    const DecodeLimits& limits, Status& refusal);
 
+// out = Status(code, message), built in a frame of its own. A function that calls setjmp must hold
+// no C++ object a longjmp could skip, not even the string temporaries of a Status.
+void set_refusal(Status& out, StatusCode code, const char* message);
+
 }  // namespace hashsieve

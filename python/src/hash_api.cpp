@@ -20,7 +20,7 @@ pb::object dihedral_dict(const PdqResult& r) {
   pb::dict d;
   for (int i = 0; i < kDihedralCount; ++i)
     d[pb::str(dihedral_name(static_cast<Dihedral>(i)))] = pb::str(to_hex(r.dihedral[i]));
-  return std::move(d);
+  return d;
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ pb::object generation_dict(const GenerationInfo& g) {
   pb::dict lists;
   for (const auto& [name, n] : g.lists) lists[pb::str(name)] = n;
   d["lists"] = lists;
-  return std::move(d);
+  return d;
 }
 
 std::vector<std::string> opt_strings(const std::optional<std::vector<std::string>>& v) {

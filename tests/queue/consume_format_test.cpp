@@ -30,7 +30,9 @@ TEST(RedisUrl, RefusesMalformedUrls) {
                           "redis://h/db", "redis://[::1"}) {
     auto e = parse_redis_url(bad);
     EXPECT_FALSE(e.ok()) << bad;
-    if (!e.ok()) EXPECT_EQ(e.status().code(), StatusCode::kInvalidArgument);
+    if (!e.ok()) {
+      EXPECT_EQ(e.status().code(), StatusCode::kInvalidArgument);
+    }
   }
 }
 

@@ -30,7 +30,8 @@ struct ServeDb {
 };
 
 inline ServeDb make_serve_db(const std::string& tag) {
-  ServeDb d{std::filesystem::temp_directory_path() / ("hashsieve-" + tag + "-" + std::to_string(::getpid()))};
+  ServeDb d;
+  d.dir = std::filesystem::temp_directory_path() / ("hashsieve-" + tag + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(d.dir);
   std::filesystem::create_directories(d.dir);
   auto hash = [](const std::string& name) { return run_cli("hash " + ServeDb::photo(name)).out.substr(0, 64); };

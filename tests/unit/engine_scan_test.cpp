@@ -127,8 +127,12 @@ TEST_F(EngineScan, EditsOfListedPhotosMatchAndNothingElseDoes) {
       EXPECT_EQ(r.matches[0].distance, expect) << vs[i].file;
       ++found;
       transforms_found.insert(vs[i].transform);
-      if (vs[i].transform == "mirror") EXPECT_EQ(r.matches[0].transform, Dihedral::kFlipY) << vs[i].file;
-      if (vs[i].transform == "rotate-90") EXPECT_NE(r.matches[0].transform, Dihedral::kOrig) << vs[i].file;
+      if (vs[i].transform == "mirror") {
+        EXPECT_EQ(r.matches[0].transform, Dihedral::kFlipY) << vs[i].file;
+      }
+      if (vs[i].transform == "rotate-90") {
+        EXPECT_NE(r.matches[0].transform, Dihedral::kOrig) << vs[i].file;
+      }
     } else {
       EXPECT_EQ(r.outcome, ScanOutcome::kNoMatch) << vs[i].file;
     }

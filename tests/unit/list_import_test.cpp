@@ -21,7 +21,9 @@ struct Db {
     store = std::move(s).value();
   }
   ImportReport import(const std::string& list, const std::string& text, ImportOptions o = {}) {
-    if (!store->get_list(list).ok()) EXPECT_TRUE(store->create_list(list).ok());
+    if (!store->get_list(list).ok()) {
+      EXPECT_TRUE(store->create_list(list).ok());
+    }
     auto reader = ListReader::FromString(text, list + ".in");
     EXPECT_TRUE(reader.ok());
     auto rep = import_list(*store, list, **reader, o);

@@ -14,7 +14,12 @@ ScanResult match_result(const std::string& path, const std::string& entry_id) {
   r.quality = 90;
   r.generation = 3;
   r.hash.words = {1, 2, 3, 4};
-  r.matches.push_back(ScanMatch{"ncmec", entry_id, 12, Dihedral::kRot90});
+  ScanMatch m;
+  m.list = "ncmec";
+  m.entry_id = entry_id;
+  m.distance = 12;
+  m.transform = Dihedral::kRot90;
+  r.matches.push_back(m);
   return r;
 }
 

@@ -99,9 +99,13 @@ TEST_F(StoreCorruption, TruncatedFilesGiveAnErrorOrWholeBatches) {
         auto store = HashStore::Open(db.string(), o);
         if (store.ok()) {
           auto snap = (*store)->snapshot_active({});
-          if (snap.ok()) EXPECT_EQ(snap->size() % 500, 0u) << "a partial batch is visible";
+          if (snap.ok()) {
+            EXPECT_EQ(snap->size() % 500, 0u) << "a partial batch is visible";
+          }
           Status v = (*store)->verify();
-          if (!v.ok()) EXPECT_EQ(v.code(), StatusCode::kCorruption);
+          if (!v.ok()) {
+            EXPECT_EQ(v.code(), StatusCode::kCorruption);
+          }
         } else {
           EXPECT_FALSE(store.status().message().empty());
         }
