@@ -48,16 +48,17 @@ class Curation {
     return nullptr;
   }
   // After a write: close the writer and serve the write now rather than at the next poll. A
-  // reader's refresh racing the writer's close can still see the state before it, so check again
-  // (briefly) until the served generation has reached the writer's data version.
+  // reader's refresh racing the writer's close can still see the state before it, or fail to
+  // follow it (a retryable RocksDB error), so check again until the served generation has reached
+  // the writer's data version. The cap is generous: a slow machine may need several checks.
   void written(std::unique_ptr<HashStore> writer) {
     auto version = writer->data_version();
     const uint64_t seq = version.ok() ? *version : 0;  // 0: one check is all we do
     writer.reset();
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     for (;;) {
       auto g = s_.index->check_now();
-      if (!g.ok() || g->store_version >= seq || std::chrono::steady_clock::now() > until) return;
+      if ((g.ok() && g->store_version >= seq) || std::chrono::steady_clock::now() > until) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
   }
