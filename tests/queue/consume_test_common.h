@@ -14,6 +14,7 @@
 #include "tests/queue/queue_test_util.h"
 #include "tests/queue/redis_test_server.h"
 #include "tests/support/run_cli.h"
+#include "tests/support/wait_until.h"
 
 namespace hashsieve::testing {
 
@@ -24,16 +25,6 @@ inline std::vector<std::string> consume_args(const RedisTestServer& redis, const
                              "--dead-letter", "uploads:dead", "--threads", "2"};
   a.insert(a.end(), more.begin(), more.end());
   return a;
-}
-
-// Polls `done` every 100 ms for up to `limit`.
-inline bool wait_until(const std::function<bool()>& done, std::chrono::seconds limit) {
-  const auto until = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < until) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return done();
 }
 
 // Whether `pid` has installed its SIGTERM handling yet (a handler, or the signal blocked for a

@@ -10,6 +10,7 @@
 
 #include "tests/support/serve_db.h"
 #include "tests/support/serve_process.h"
+#include "tests/support/wait_until.h"
 
 namespace hashsieve::testing {
 namespace {
@@ -63,11 +64,10 @@ void import_served_within_10s_without_a_failed_request(const std::string& layout
   // The poller records its status just after it starts serving the new generation: wait for the
   // size, which it records together with the reload count read below.
   json status;
-  for (const auto until = Clock::now() + std::chrono::seconds(10); Clock::now() < until;) {
+  (void)wait_until([&] {
     status = json::parse(serve.client()->Get("/m/index/status")->body);
-    if (status["pdq"]["size"] == 4) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
+    return status["pdq"]["size"] == 4;
+  }, std::chrono::seconds(10));
   EXPECT_EQ(status["pdq"]["size"], 4);
   EXPECT_NE(serve.client()->Get("/metrics")->body.find("hashsieve_index_reloads_total 1"), std::string::npos);
   std::filesystem::remove_all(db.dir);
@@ -99,11 +99,10 @@ TEST(ServeReload, StatusIsIndexStaleWhenTheListsWereNotCheckedInTime) {
   auto r = serve.client()->Get("/status");
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "I-AM-ALIVE");
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  do {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  (void)wait_until([&] {
     r = serve.client()->Get("/status");
-  } while (r && r->status == 200 && std::chrono::steady_clock::now() < deadline);
+    return !r || r->status != 200;
+  }, std::chrono::seconds(30));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 503);
   EXPECT_EQ(r->body, "INDEX-STALE");
