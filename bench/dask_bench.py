@@ -24,7 +24,6 @@ import os
 import pathlib
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,12 +48,6 @@ def parse_args():
     p.add_argument("--repeat", type=int, default=3, help="interleaved runs of each side (default 3)")
     p.add_argument("--tmp", default=None, help="scratch folder (default: a temp dir)")
     return p.parse_args()
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def dask_time(hsdask, client, snapshot, folder, task_items):
@@ -103,7 +96,7 @@ def main():
         log = open(work / "cluster.log", "wb")
         info = work / "scheduler.json"
         dask = [sys.executable, "-m", "dask"]
-        procs.append(subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", str(free_port()),
+        procs.append(subprocess.Popen(dask + ["scheduler", "--host", "127.0.0.1", "--port", "0",
                                               "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
                                               "--scheduler-file", str(info)],
                                       stdout=log, stderr=log))

@@ -99,14 +99,16 @@ def wait_for(pred, timeout, what):
 
 class Cluster:
     """A scheduler and its workers, each a real process on 127.0.0.1 with its dashboard off. Dask serves
-    HTTP (health, metrics) even without the dashboard: bound to 127.0.0.1 as well, on a free port."""
+    HTTP (health, metrics) even without the dashboard: bound to 127.0.0.1 as well, on a free port. The
+    scheduler picks its own port (0) and its file gives the address, so no other process can take the
+    port between a pick and the bind."""
 
     def __init__(self, root: pathlib.Path):
         self.root, self.workers = root, []
         info = root / "scheduler.json"
         self.log = open(root / "cluster.log", "ab")
         self.scheduler = subprocess.Popen(
-            dask_cli("scheduler", "--host", "127.0.0.1", "--port", str(free_port()), "--no-dashboard",
+            dask_cli("scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                      "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(info)),
             stdout=self.log, stderr=self.log)
         wait_for(lambda: info.exists() and info.stat().st_size > 0, 60, "the scheduler")
