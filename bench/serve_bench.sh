@@ -75,7 +75,8 @@ echo "== 2. images/s on $(wc -l <"$tmp/files") JPEGs ($(du -sh "$jpegs" | cut -f
 # a sub-second run is mostly its pipeline filling and draining.
 median() { sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 : >"$tmp/cli.ips"
-for target in /v1/scan /m/lookup; do : >"$tmp/rps.${target//\//_}"; : >"$tmp/ratio.${target//\//_}"; done
+key() { echo "${1//\//_}"; }  # /v1/scan -> _v1_scan: a file name per endpoint
+for target in /v1/scan /m/lookup; do : >"$tmp/rps.$(key $target)"; : >"$tmp/ratio.$(key $target)"; done
 for round in $(seq "$rounds"); do
   "$hs" scan --db "$db" "$jpegs" >/dev/null 2>"$tmp/scan.err" || true  # exit 1 = nothing matched
   ips=$(grep -o '([0-9.]* images/s)' "$tmp/scan.err" | tr -d '(' | cut -d' ' -f1)
@@ -85,17 +86,17 @@ for round in $(seq "$rounds"); do
     multipart=0; [ "$target" = /m/lookup ] && multipart=1
     TARGET=$target MULTIPART=$multipart wrk -t2 -c4 -d"${secs}s" --latency -s "$tmp/upload.lua" "$url" >"$tmp/scan.out"
     rps=$(awk '/Requests\/sec/ {print $2}' "$tmp/scan.out")
-    echo "$rps" >>"$tmp/rps.${target//\//_}"
-    echo "$rps / $ips" | bc -l >>"$tmp/ratio.${target//\//_}"
+    echo "$rps" >>"$tmp/rps.$(key $target)"
+    echo "$rps / $ips" | bc -l >>"$tmp/ratio.$(key $target)"
     line="$line; POST $target $(summary "$tmp/scan.out")"
   done
   echo "$line"
 done
 printf 'hashsieve scan: median %.1f images/s\n' "$(median <"$tmp/cli.ips")"
 for target in /v1/scan /m/lookup; do
+  ratios=$tmp/ratio.$(key $target)
   printf 'POST %s: median %.1f req/s; ratio to hashsieve scan, median of the rounds %.2f (range %.2f to %.2f)\n' "$target" \
-    "$(median <"$tmp/rps.${target//\//_}")" "$(median <"$tmp/ratio.${target//\//_}")" \
-    "$(sort -g "$tmp/ratio.${target//\//_}" | head -1)" "$(sort -g "$tmp/ratio.${target//\//_}" | tail -1)"
+    "$(median <"$tmp/rps.$(key $target)")" "$(median <"$ratios")" "$(sort -g "$ratios" | head -1)" "$(sort -g "$ratios" | tail -1)"
 done
 fi
 
