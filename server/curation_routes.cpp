@@ -53,7 +53,7 @@ class Curation {
   // the writer's data version. The cap is generous: a slow machine may need several checks.
   void written(std::unique_ptr<HashStore> writer) {
     auto version = writer->data_version();
-    const uint64_t seq = version.ok() ? *version : 0;  // 0: one check is all we do
+    const uint64_t seq = version.ok() ? *version : 0;  // 0: the first check that succeeds is enough
     writer.reset();
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     for (;;) {
