@@ -5,6 +5,8 @@
 #include <string>
 #include <thread>
 
+#include <sys/socket.h>
+
 #include "server/http_util.h"
 #include "server/service_impl.h"
 
@@ -104,6 +106,10 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   Impl& s = *impl;
   s.http.new_task_queue = [&s] { return new WorkerPool(s.options.threads, s.options.queue); };
   s.http.set_tcp_nodelay(true);
+  s.http.set_socket_options([&s](socket_t sock) {
+    httplib::default_socket_options(sock);
+    s.listen_fd = sock;
+  });
   s.http.set_payload_max_length(options.max_body_bytes);
   s.http.set_read_timeout(options.io_timeout_s, 0);
   s.http.set_write_timeout(options.io_timeout_s, 0);
@@ -181,6 +187,11 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
       return Status(StatusCode::kIoError, "cannot bind " + options.host + ":" + std::to_string(options.port));
     s.port = options.port;
   }
+  // The library listens with a backlog of 5: when more clients connect at once (a load balancer's
+  // pool, wrk's 32 connections), the kernel drops their SYNs and each retries a second later, a
+  // one-second stall in the latency tail. Listening again on the same socket raises the backlog.
+  if (::listen(s.listen_fd, SOMAXCONN) != 0)
+    return Status(StatusCode::kIoError, "cannot raise the listen backlog of " + options.host);
   return std::unique_ptr<Service>(new Service(std::move(impl)));
 }
 

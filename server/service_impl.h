@@ -24,6 +24,7 @@ struct Service::Impl {
   std::atomic<int> in_flight{0};
   httplib::Server http;
   int port = 0;
+  int listen_fd = -1;  // the listening socket, seen as it is made (for its backlog)
 
   ScanCall call_for(const std::vector<std::string>& lists) const;
   IndexGauges gauges() const;

@@ -2,6 +2,9 @@
 // clients that stall, requests past their deadline, saturation, and SIGTERM with requests in flight.
 #ifdef HASHSIEVE_HAVE_HTTPLIB
 #include <arpa/inet.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -190,6 +193,52 @@ TEST_F(ServeLimits, SaturationIs503WithRetryAfterNotAQueue) {
   EXPECT_TRUE(answered);
   const std::string metrics = serve.client()->Get("/metrics")->body;
   EXPECT_EQ(metrics.find("hashsieve_http_shed_total 0"), std::string::npos) << "shed connections are counted";
+}
+
+TEST_F(ServeLimits, ABurstOfConnectionsIsAcceptedWhileTheServiceIsBusy) {
+  ServeProcess serve({"--db", db_->db()}, "serve-burst");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  // A stopped service accepts nothing: the kernel completes handshakes only while the socket's
+  // backlog has room. A backlog of a few drops the rest of a burst (each client would retry its
+  // SYN a second later); the service's backlog takes a burst as large as a client pool's.
+  constexpr int kClients = 64;
+  ASSERT_EQ(::kill(serve.pid(), SIGSTOP), 0);
+  std::vector<pollfd> fds;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(serve.port()));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  for (int i = 0; i < kClients; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);  // EINPROGRESS: completion is polled
+    fds.push_back(pollfd{fd, POLLOUT, 0});
+  }
+  int connected = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(800);
+  while (connected < kClients && std::chrono::steady_clock::now() < until) {
+    ::poll(fds.data(), fds.size(), 50);
+    connected = 0;
+    for (const pollfd& p : fds) {
+      int err = -1;
+      socklen_t len = sizeof err;
+      if ((p.revents & POLLOUT) && ::getsockopt(p.fd, SOL_SOCKET, SO_ERROR, &err, &len) == 0 && err == 0)
+        ++connected;
+    }
+  }
+  ::kill(serve.pid(), SIGCONT);
+  EXPECT_EQ(connected, kClients) << "handshakes completed within 0.8 s while the service was stopped";
+  // Once it runs again, a client of the burst is answered.
+  const std::string req = "GET /status/live HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  const int fd = fds.back().fd;
+  ::fcntl(fd, F_SETFL, 0);
+  timeval tv{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ASSERT_EQ(::send(fd, req.data(), req.size(), 0), ssize_t(req.size()));
+  std::string got;
+  char buf[512];
+  for (ssize_t n; (n = ::recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, size_t(n));
+  EXPECT_EQ(got.rfind("HTTP/1.1 200", 0), 0u) << got;
+  for (const pollfd& p : fds) ::close(p.fd);
 }
 
 TEST_F(ServeLimits, SigtermFinishesRequestsInFlightAndExitsZero) {
