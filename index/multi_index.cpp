@@ -55,6 +55,9 @@ bool plan(int r, int t[MultiIndex::kChunks]) {
 // rules (a candidate costs it less, so it falls back a little early), so both layouts send the
 // same queries to the flat scan.
 std::atomic<bool> g_wide_ordinals{false};
+// Tests: the wide layout's cell capacity (-1: by size) and the largest spill count its headers hold.
+std::atomic<int> g_cell_capacity{-1};
+std::atomic<uint32_t> g_spill_count_max{MultiIndex::kSpillCountMax};
 
 constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 
@@ -72,11 +75,11 @@ std::atomic<uint64_t> g_filter_seen{0}, g_filter_passed{0};
 
 }  // namespace
 
-// The wide layout's filter of chunk c: the 96 bits after the chunk, wrapping around the hash
+// The wide layout's filter of chunk c: the 88 bits after the chunk, wrapping around the hash
 // (235 bits lie outside a chunk, so they never reach back into it).
 MultiIndex::Filter MultiIndex::filter_of(const Hash256& h, int c) {
   const int start = ((c + 1) * kChunkBits) & 255;
-  return Filter{bits64(h, start), uint32_t(bits64(h, (start + 64) & 255))};
+  return Filter{bits64(h, start), uint32_t(bits64(h, (start + 64) & 255)) & 0xffffffu};
 }
 
 // One chunk's CSR table by a two-pass radix partition instead of scattering 10M ordinals at
@@ -135,7 +138,7 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
       uint8_t* at = rec + size_t(cnt[pairs[k] >> 32]++) * stride_;
       if (wide_) {
         std::memcpy(at, &filters[k].lo, 8);
-        std::memcpy(at + 8, &filters[k].hi, 4);
+        std::memcpy(at + 8, &filters[k].hi, 3);
       }
       at += ord_at;
       at[0] = uint8_t(v);
@@ -155,27 +158,105 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLa
     ord_mask_ = 0xffffffu;
   }
   stride_ = ord_bytes_ + (wide_ ? kFilterBytes : 0);
+  if (wide_) {
+    // As many filters inline as a bucket mostly holds: at 10M entries (4.8 a bucket) 5 in a cache
+    // line leave a third of the buckets with a spill; below 2^21 entries most buckets are empty
+    // and a header alone is the cheapest cell.
+    const int forced = g_cell_capacity.load(std::memory_order_relaxed);
+    const uint64_t load = uint64_t(n) >> kChunkBits;
+    spill_count_max_ = std::clamp(g_spill_count_max.load(std::memory_order_relaxed), 1u, kSpillCountMax);
+    cell_cap_ = forced >= 0 ? uint32_t(forced) : load >= 3 ? 5 : load >= 1 ? 2 : 0;
+    // A filter's last field is read as 4 bytes, one past the filter: the cell holds that byte too.
+    cell_bytes_ = std::bit_ceil(kCellHeader + cell_cap_ * kFilterBytes + (cell_cap_ ? 1 : 0));
+  }
+  auto one = [&](int c, BuildScratch* scratch) {
+    build_chunk(c, scratch);
+    if (wide_) pack_cells(c);
+  };
   if (parallel) {
     tbb::enumerable_thread_specific<BuildScratch> scratch;
-    parallel_for_index(0, kChunks, [&](int c) { build_chunk(c, &scratch.local()); });
+    parallel_for_index(0, kChunks, [&](int c) { one(c, &scratch.local()); });
   } else {
     BuildScratch scratch;
-    for (int c = 0; c < kChunks; ++c) build_chunk(c, &scratch);
+    for (int c = 0; c < kChunks; ++c) one(c, &scratch);
   }
+}
+
+// The chunk's CSR table (offsets_, records_ of filter + ordinal) into cells: each bucket's first
+// cell_cap_ entries go to its cell (filter there, ordinal in cell_ords_), the rest to spill_, which
+// keeps the records' format. The CSR table is freed.
+void MultiIndex::pack_cells(int c) {
+  const uint32_t* off = offsets_[c].data();
+  const uint8_t* rec = records_[c].data();
+  const uint32_t cap = cell_cap_, cb = cell_bytes_, ob = ord_bytes_, st = stride_;
+  size_t spilled = 0;
+  for (uint32_t v = 0; v < kBuckets; ++v) spilled += std::max(off[v + 1] - off[v], cap) - cap;
+  Bytes& cells = cells_[c];
+  cells.resize(size_t(kBuckets + 1) * cb);
+  std::memset(cells.data(), 0, cells.size());  // padding too: nothing uninitialised is ever read
+  cell_ords_[c].resize(size_t(kBuckets) * cap * ob + 1);
+  cell_ords_[c].back() = 0;
+  spill_[c].resize(spilled * st + 1);
+  spill_[c].back() = 0;
+  uint8_t* ords = cell_ords_[c].data();
+  uint8_t* spill = spill_[c].data();
+  uint32_t spill_at = 0;
+  for (uint32_t v = 0; v <= kBuckets; ++v) {
+    uint8_t* cell = cells.data() + size_t(v) * cb;
+    const uint32_t count = v < kBuckets ? off[v + 1] - off[v] : 0;
+    const uint32_t inline_n = std::min(count, cap), more = count - inline_n;
+    const uint64_t header =
+        uint64_t(spill_at) | uint64_t(std::min(more, spill_count_max_)) << 32 | uint64_t(inline_n) << 56;
+    std::memcpy(cell, &header, kCellHeader);
+    const uint8_t* from = rec + size_t(v < kBuckets ? off[v] : 0) * st;
+    for (uint32_t k = 0; k < inline_n; ++k, from += st) {
+      std::memcpy(cell + kCellHeader + k * kFilterBytes, from, kFilterBytes);
+      std::memcpy(ords + (size_t(v) * cap + k) * ob, from + kFilterBytes, ob);
+    }
+    std::memcpy(spill + size_t(spill_at) * st, from, size_t(more) * st);
+    spill_at += more;
+  }
+  Table().swap(offsets_[c]);
+  Bytes().swap(records_[c]);
 }
 
 size_t MultiIndex::memory_bytes() const noexcept {
   size_t b = 0;
-  for (int c = 0; c < kChunks; ++c) b += offsets_[c].capacity() * 4 + records_[c].capacity();
+  for (int c = 0; c < kChunks; ++c)
+    b += offsets_[c].capacity() * 4 + records_[c].capacity() + cells_[c].capacity() + cell_ords_[c].capacity() +
+         spill_[c].capacity();
   return b;
 }
 
-// Compact: every entry of every probed bucket is a candidate.
-size_t MultiIndex::compact_candidates(Scratch* s, size_t total) const {
+// Compact, passes 1 and 2: read each probed bucket's [begin, end) with the offsets prefetched
+// ahead (and the bucket's first ordinals prefetched), then every entry of every bucket is a
+// candidate.
+bool MultiIndex::compact_candidates(const uint32_t* qc, const int* t, bool allow_fallback, size_t probes,
+                                    Scratch* s) const {
+  const MaskTable& mt = mask_table();
+  const double flat_cost = kFlatCost * double(n_);
+  const auto& pv = s->probe_values;
+  auto& ranges = s->ranges;
+  constexpr size_t kAhead = 16;
+  size_t p = 0, total = 0;
+  for (int c = 0; c < kChunks; ++c) {
+    const uint32_t* off = offsets_[c].data();
+    const uint8_t* ord = records_[c].data();
+    size_t end = p + mt.count(t[c]);
+    for (; p < end; ++p) {
+      if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
+      uint32_t b = off[pv[p]], e = off[pv[p] + 1];
+      if (b == e) continue;
+      __builtin_prefetch(ord + size_t(b) * ord_bytes_);
+      ranges.push_back(Scratch::Range{b, e, uint32_t(c), 0});
+      total += e - b;
+    }
+    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(total) > flat_cost) return false;
+  }
   auto& cand = s->candidates;
   cand.resize(total);
   uint64_t* next = cand.data();
-  for (const Scratch::Range& r : s->ranges) {
+  for (const Scratch::Range& r : ranges) {
     const uint8_t* ord = records_[r.chunk].data() + size_t(r.begin) * ord_bytes_;
     for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) {
       uint32_t o;
@@ -183,50 +264,101 @@ size_t MultiIndex::compact_candidates(Scratch* s, size_t total) const {
       *next++ = uint64_t(o & ord_mask_) << 8 | r.chunk;
     }
   }
-  return total;
+  return true;
 }
 
-// Wide: an entry is a candidate only when its filter's distance plus the chunk's is within the
-// radius. The buckets' records are prefetched a few buckets ahead (each is ~5 entries of 15 or
-// 16 bytes at 10M entries: one or two cache lines).
-size_t MultiIndex::wide_candidates(const Hash256& query, int radius, Scratch* s, size_t total) const {
+// Wide, passes 1 and 2: read each probed cell (prefetched kAheadCells probes ahead), keep its
+// inline entries whose filter is within the radius (their ordinals are read afterwards, all
+// prefetched at once), and note its spill; then the spilled entries, prefetched a few buckets
+// ahead, through the same filter.
+bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const int* t, int radius,
+                                 bool allow_fallback, size_t probes, Scratch* s) const {
+  const MaskTable& mt = mask_table();
+  const double flat_cost = kFlatCost * double(n_);
   Filter qf[kChunks];
   for (int c = 0; c < kChunks; ++c) qf[c] = filter_of(query, c);
+  const auto& pv = s->probe_values;
+  auto& ranges = s->ranges;
   auto& cand = s->candidates;
-  cand.resize(total);
-  uint64_t* next = cand.data();
-  const auto& ranges = s->ranges;
+  const uint32_t cb = cell_bytes_;
+  auto passes = [](const uint8_t* at, const Filter& q, int limit) {
+    uint64_t lo;
+    uint32_t hi;
+    std::memcpy(&lo, at, 8);
+    std::memcpy(&hi, at + 8, 4);  // the 4th byte is the next field's: masked off
+    return std::popcount(lo ^ q.lo) + std::popcount((hi ^ q.hi) & 0xffffffu) <= limit;
+  };
+  constexpr size_t kAheadCells = 16;
+  size_t p = 0, seen = 0;
+  for (int c = 0; c < kChunks; ++c) {
+    const uint8_t* cells = cells_[c].data();
+    const size_t end = p + mt.count(t[c]);
+    const Filter q = qf[c];
+    for (size_t i = p; i < std::min(p + kAheadCells, end); ++i) __builtin_prefetch(cells + size_t(pv[i]) * cb);
+    for (; p < end; ++p) {
+      if (p + kAheadCells < end) __builtin_prefetch(cells + size_t(pv[p + kAheadCells]) * cb);
+      const uint8_t* cell = cells + size_t(pv[p]) * cb;
+      uint64_t header;
+      std::memcpy(&header, cell, kCellHeader);
+      const uint32_t inline_n = uint32_t(header >> 56);
+      const int limit = radius - std::popcount(pv[p] ^ qc[c]);
+      for (uint32_t k = 0; k < inline_n; ++k)
+        if (passes(cell + kCellHeader + k * kFilterBytes, q, limit))
+          cand.push_back((uint64_t(pv[p]) * cell_cap_ + k) << 8 | uint64_t(c));
+      uint32_t more = uint32_t(header >> 32) & kSpillCountMax;
+      if (more == 0) {
+        seen += inline_n;
+        continue;
+      }
+      const uint32_t begin = uint32_t(header);
+      if (more == spill_count_max_) {  // too many to count in the header: up to the next cell's spill
+        uint32_t next_begin;
+        std::memcpy(&next_begin, cell + cb, 4);
+        more = next_begin - begin;
+      }
+      const uint8_t* spill = spill_[c].data() + size_t(begin) * stride_;
+      __builtin_prefetch(spill);
+      ranges.push_back(Scratch::Range{begin, begin + more, uint32_t(c), uint32_t(radius - limit)});
+      seen += inline_n + more;
+    }
+    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(seen) > flat_cost) return false;
+  }
+  // The inline passers' ordinals: prefetch them all (few), then read them.
+  const size_t inline_passed = cand.size();
+  const uint32_t ob = ord_bytes_;
+  for (size_t i = 0; i < inline_passed; ++i)
+    __builtin_prefetch(cell_ords_[cand[i] & 0xff].data() + size_t(cand[i] >> 8) * ob);
+  for (size_t i = 0; i < inline_passed; ++i) {
+    uint32_t o;
+    std::memcpy(&o, cell_ords_[cand[i] & 0xff].data() + size_t(cand[i] >> 8) * ob, 4);
+    cand[i] = uint64_t(o & ord_mask_) << 8 | (cand[i] & 0xff);
+  }
   const size_t nr = ranges.size();
   const uint32_t stride = stride_;
+  constexpr size_t kAheadRanges = 16;
   auto prefetch = [&](const Scratch::Range& r) {
-    const uint8_t* base = records_[r.chunk].data();
-    __builtin_prefetch(base + size_t(r.begin) * stride);
+    const uint8_t* base = spill_[r.chunk].data();
     __builtin_prefetch(base + size_t(r.end) * stride - 1);
   };
-  constexpr size_t kAheadRanges = 16;  // 4 to 64 measured at 10M entries: 16 best, 8 to 64 within ~10%
   for (size_t i = 0; i < std::min(kAheadRanges, nr); ++i) prefetch(ranges[i]);
   for (size_t i = 0; i < nr; ++i) {
     if (i + kAheadRanges < nr) prefetch(ranges[i + kAheadRanges]);
     const Scratch::Range& r = ranges[i];
     const int limit = radius - int(r.weight);
     const Filter q = qf[r.chunk];
-    const uint8_t* at = records_[r.chunk].data() + size_t(r.begin) * stride;
+    const uint8_t* at = spill_[r.chunk].data() + size_t(r.begin) * stride;
     for (uint32_t k = r.begin; k < r.end; ++k, at += stride) {
-      uint64_t lo;
-      uint32_t hi, o;
-      std::memcpy(&lo, at, 8);
-      std::memcpy(&hi, at + 8, 4);
-      if (std::popcount(lo ^ q.lo) + std::popcount(hi ^ q.hi) > limit) continue;
+      if (!passes(at, q, limit)) continue;
+      uint32_t o;
       std::memcpy(&o, at + kFilterBytes, 4);
-      *next++ = uint64_t(o & ord_mask_) << 8 | r.chunk;
+      cand.push_back(uint64_t(o & ord_mask_) << 8 | r.chunk);
     }
   }
-  const size_t passed = size_t(next - cand.data());
   if (g_count_filter.load(std::memory_order_relaxed)) {
-    g_filter_seen.fetch_add(total, std::memory_order_relaxed);
-    g_filter_passed.fetch_add(passed, std::memory_order_relaxed);
+    g_filter_seen.fetch_add(seen, std::memory_order_relaxed);
+    g_filter_passed.fetch_add(cand.size(), std::memory_order_relaxed);
   }
-  return passed;
+  return true;
 }
 
 bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, bool allow_fallback,
@@ -245,39 +377,24 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
 
   // Three passes, so that many cache misses are in flight at once instead of one dependent miss
   // after another:
-  //   1. probe values; read each bucket's [begin, end) with the offsets prefetched ahead (compact:
-  //      and prefetch the bucket's first ordinals);
+  //   1. probe values; read each bucket (compact: its [begin, end) in the offsets; wide: its cell);
   //   2. read the buckets' entries into the candidate list (wide: only those whose filter passes);
   //   3. verify the candidates, prefetching the hash kAheadHashes candidates ahead. Prefetching
-  //      them all in pass 2 instead (~9,000 lines at r=31 on 10M entries) overflows the core's
-  //      miss buffers, so the prefetches stall, and the first lines are out of L1 and often L2
-  //      by the time pass 3 reads them, above all when other processes share the core.
+  //      them all in pass 2 instead (~9,000 lines at r=31 on 10M entries, compact) overflows the
+  //      core's miss buffers, so the prefetches stall, and the first lines are out of L1 and often
+  //      L2 by the time pass 3 reads them, above all when other processes share the core.
   auto& pv = s->probe_values;
   pv.clear();
   for (int c = 0; c < kChunks; ++c) {
     for (uint32_t m = 0, e = mt.count(t[c]); m < e; ++m) pv.push_back(qc[c] ^ mt.masks[m]);
   }
-  auto& ranges = s->ranges;
-  ranges.clear();
-  constexpr size_t kAhead = 16;
-  size_t p = 0, total = 0;
-  for (int c = 0; c < kChunks; ++c) {
-    const uint32_t* off = offsets_[c].data();
-    const uint8_t* ord = records_[c].data();
-    size_t end = p + mt.count(t[c]);
-    for (; p < end; ++p) {
-      if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
-      uint32_t b = off[pv[p]], e = off[pv[p] + 1];
-      if (b == e) continue;
-      if (!wide_) __builtin_prefetch(ord + size_t(b) * ord_bytes_);
-      ranges.push_back(Scratch::Range{b, e, uint32_t(c), uint32_t(std::popcount(pv[p] ^ qc[c]))});
-      total += e - b;
-    }
-    if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(total) > flat_cost)
-      return false;
-  }
-  const size_t ncand = wide_ ? wide_candidates(query, radius, s, total) : compact_candidates(s, total);
+  s->ranges.clear();
+  s->candidates.clear();
+  const bool ok = wide_ ? wide_candidates(query, qc, t, radius, allow_fallback, probes, s)
+                        : compact_candidates(qc, t, allow_fallback, probes, s);
+  if (!ok) return false;
   const uint64_t* cand = s->candidates.data();
+  const size_t ncand = s->candidates.size();
 
   // Report each match through its first qualifying chunk.
   constexpr size_t kAheadHashes = 32;
@@ -300,6 +417,11 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
 }
 
 void force_wide_ordinals(bool wide) { g_wide_ordinals.store(wide); }
+
+void force_wide_cells(int capacity, uint32_t spill_count_max) {
+  g_cell_capacity.store(capacity);
+  g_spill_count_max.store(spill_count_max);
+}
 
 void count_wide_filter(bool on) { g_count_filter.store(on); }
 

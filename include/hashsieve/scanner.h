@@ -55,7 +55,7 @@ struct ScanOptions {
   DecodeLimits limits;
   PdqFlavor flavor = PdqFlavor::kFullRes;
   SimdLevel simd = SimdLevel::kAuto;
-  // The index's chunk tables (hash_index.h): kWide trades ~2.8x the index memory for fewer
+  // The index's chunk tables (hash_index.h): kWide trades ~3.3x the index memory for fewer
   // random memory reads a hash lookup (a service's raw lookups); kCompact is the default.
   IndexLayout index_layout = IndexLayout::kCompact;
   bool constant_time = false;       // index search without early exits

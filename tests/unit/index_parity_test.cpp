@@ -297,6 +297,35 @@ TEST(IndexParity, WideLayoutMatchesFlatAndCompact) {
   EXPECT_LT(counts.passed * 100, counts.seen);  // ...and nearly all dropped without their hash
 }
 
+// Every form of the wide layout's cells on small lists: a header alone (every entry spilled), 2
+// and 5 entries inline, spill counts in the header and (saturated) up to the next cell's spill;
+// uniform entries (mostly inline) and clustered ones (buckets of hundreds), both ordinal widths.
+TEST(IndexParity, WideCellFormsMatchFlat) {
+  struct Form {
+    int capacity;
+    uint32_t spill_count_max;
+    bool wide_ordinals;
+  };
+  for (const Form f : {Form{0, 0xffffff, false}, Form{2, 0xffffff, true}, Form{5, 0xffffff, false},
+                       Form{2, 1, false}, Form{5, 3, true}}) {
+    detail::force_wide_cells(f.capacity, f.spill_count_max);
+    detail::force_wide_ordinals(f.wide_ordinals);
+    for (const Data& d : {uniform_data(4000, 40, 41), clustered_data(4000, 6, 40, 42)}) {
+      auto wide = build(d.entries, IndexKind::kMultiIndex, false, SimdLevel::kAuto, IndexLayout::kWide);
+      for (int r : {0, 8, 31, 32, 64, 71, 72}) {
+        SearchOptions o;
+        o.radius = r;
+        auto w = wide->search(d.queries.data(), d.queries.size(), o);
+        ASSERT_TRUE(w.ok());
+        EXPECT_EQ(*w, brute_force(d.entries, d.queries, r))
+            << "radius " << r << " capacity " << f.capacity << " spill count max " << f.spill_count_max;
+      }
+    }
+  }
+  detail::force_wide_cells(-1);
+  detail::force_wide_ordinals(false);
+}
+
 TEST(IndexParity, EmptyIndex) { check_all(uniform_data(0, 8, 3), {0, 31, 128}); }
 
 TEST(IndexParity, SingleEntry) {
