@@ -6,15 +6,18 @@
 #   3. a reload under load: raw_lookup load while another process imports rows into LIST (the
 #      service rebuilds its index generation): failed requests and p99 of that window.
 # Usage: bench/serve_bench.sh BUILD_DIR DB LIST HASHES_FILE JPEG_DIR [SECONDS]
-# STEPS picks the steps (STEPS=3: only the reload; default STEPS=123); ROUNDS=N rounds of step 2 (default 3).
+# STEPS picks the steps (STEPS=3: only the reload; default STEPS=123); ROUNDS=N rounds of step 2 (default 3);
+# CONNS the connection counts of step 1 (default "32 4"); SERVE_ARGS more options for the service
+# (e.g. SERVE_ARGS="--index-layout wide").
 # (bench/serve_bench.md says how its figures were made.)
 set -euo pipefail
-build=$1 db=$2 list=$3 hashes=$4 jpegs=$5 secs=${6:-15} steps=${STEPS:-123} rounds=${ROUNDS:-3}
+build=$1 db=$2 list=$3 hashes=$4 jpegs=$5 secs=${6:-15} steps=${STEPS:-123} rounds=${ROUNDS:-3} conns=${CONNS:-32 4}
 hs=$build/bin/hashsieve
 tmp=$(mktemp -d)
 trap 'kill "${serve_pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-"$hs" serve --db "$db" --listen 127.0.0.1:0 --poll 1 2>"$tmp/serve.err" &
+# shellcheck disable=SC2086  # SERVE_ARGS is a list of options
+"$hs" serve --db "$db" --listen 127.0.0.1:0 --poll 1 ${SERVE_ARGS:-} 2>"$tmp/serve.err" &
 serve_pid=$!
 for _ in $(seq 600); do grep -q "listening on" "$tmp/serve.err" && break; sleep 0.5; done
 port=$(grep -o 'listening on 127.0.0.1:[0-9]*' "$tmp/serve.err" | grep -o '[0-9]*$')
@@ -61,9 +64,11 @@ summary() {  # wrk output -> "N req/s, p99 X, errors E"
 }
 
 if [[ $steps == *1* ]]; then
-echo "== 1. GET /m/raw_lookup, keep-alive, wrk -t1 -c32 -d${secs}s"
-wrk -t1 -c32 -d"${secs}s" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/lookup.out"
-echo "raw_lookup: $(summary "$tmp/lookup.out")"
+for c in $conns; do
+  echo "== 1. GET /m/raw_lookup, keep-alive, wrk -t1 -c$c -d${secs}s"
+  wrk -t1 -c"$c" -d"${secs}s" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/lookup.out"
+  echo "raw_lookup, $c connections: $(summary "$tmp/lookup.out")"
+done
 fi
 
 if [[ $steps == *2* ]]; then
