@@ -306,8 +306,9 @@ TEST(IndexParity, WideCellFormsMatchFlat) {
     uint32_t spill_count_max;
     bool wide_ordinals;
   };
-  for (const Form f : {Form{0, 0xffffff, false}, Form{2, 0xffffff, true}, Form{5, 0xffffff, false},
-                       Form{2, 1, false}, Form{5, 3, true}}) {
+  // (A cell of 5 takes 1.5 GB at any list size: one form of it, whose spill counts of 1 to 3 sit in
+  // the header and larger ones are saturated.)
+  for (const Form f : {Form{0, 0xffffff, false}, Form{2, 0xffffff, true}, Form{2, 1, false}, Form{5, 3, true}}) {
     detail::force_wide_cells(f.capacity, f.spill_count_max);
     detail::force_wide_ordinals(f.wide_ordinals);
     for (const Data& d : {uniform_data(4000, 40, 41), clustered_data(4000, 6, 40, 42)}) {
