@@ -258,11 +258,7 @@ bool MultiIndex::compact_candidates(const uint32_t* qc, const int* t, bool allow
   uint64_t* next = cand.data();
   for (const Scratch::Range& r : ranges) {
     const uint8_t* ord = records_[r.chunk].data() + size_t(r.begin) * ord_bytes_;
-    for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) {
-      uint32_t o;
-      std::memcpy(&o, ord, 4);
-      *next++ = uint64_t(o & ord_mask_) << 8 | r.chunk;
-    }
+    for (uint32_t k = r.begin; k < r.end; ++k, ord += ord_bytes_) *next++ = uint64_t(ordinal_at(ord)) << 8 | r.chunk;
   }
   return true;
 }
@@ -301,15 +297,13 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
       uint64_t header;
       std::memcpy(&header, cell, kCellHeader);
       const uint32_t inline_n = uint32_t(header >> 56);
-      const int limit = radius - std::popcount(pv[p] ^ qc[c]);
+      const int weight = std::popcount(pv[p] ^ qc[c]);
       for (uint32_t k = 0; k < inline_n; ++k)
-        if (passes(cell + kCellHeader + k * kFilterBytes, q, limit))
+        if (passes(cell + kCellHeader + k * kFilterBytes, q, radius - weight))
           cand.push_back((uint64_t(pv[p]) * cell_cap_ + k) << 8 | uint64_t(c));
+      seen += inline_n;
       uint32_t more = uint32_t(header >> 32) & kSpillCountMax;
-      if (more == 0) {
-        seen += inline_n;
-        continue;
-      }
+      if (more == 0) continue;
       const uint32_t begin = uint32_t(header);
       if (more == spill_count_max_) {  // too many to count in the header: up to the next cell's spill
         uint32_t next_begin;
@@ -318,8 +312,8 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
       }
       const uint8_t* spill = spill_[c].data() + size_t(begin) * stride_;
       __builtin_prefetch(spill);
-      ranges.push_back(Scratch::Range{begin, begin + more, uint32_t(c), uint32_t(radius - limit)});
-      seen += inline_n + more;
+      ranges.push_back(Scratch::Range{begin, begin + more, uint32_t(c), uint32_t(weight)});
+      seen += more;
     }
     if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(seen) > flat_cost) return false;
   }
@@ -329,9 +323,8 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
   for (size_t i = 0; i < inline_passed; ++i)
     __builtin_prefetch(cell_ords_[cand[i] & 0xff].data() + size_t(cand[i] >> 8) * ob);
   for (size_t i = 0; i < inline_passed; ++i) {
-    uint32_t o;
-    std::memcpy(&o, cell_ords_[cand[i] & 0xff].data() + size_t(cand[i] >> 8) * ob, 4);
-    cand[i] = uint64_t(o & ord_mask_) << 8 | (cand[i] & 0xff);
+    const uint64_t chunk = cand[i] & 0xff;
+    cand[i] = uint64_t(ordinal_at(cell_ords_[chunk].data() + size_t(cand[i] >> 8) * ob)) << 8 | chunk;
   }
   const size_t nr = ranges.size();
   const uint32_t stride = stride_;
@@ -348,10 +341,7 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
     const Filter q = qf[r.chunk];
     const uint8_t* at = spill_[r.chunk].data() + size_t(r.begin) * stride;
     for (uint32_t k = r.begin; k < r.end; ++k, at += stride) {
-      if (!passes(at, q, limit)) continue;
-      uint32_t o;
-      std::memcpy(&o, at + kFilterBytes, 4);
-      cand.push_back(uint64_t(o & ord_mask_) << 8 | r.chunk);
+      if (passes(at, q, limit)) cand.push_back(uint64_t(ordinal_at(at + kFilterBytes)) << 8 | r.chunk);
     }
   }
   if (g_count_filter.load(std::memory_order_relaxed)) {

@@ -16,12 +16,13 @@
 // The wide layout keeps its first entries in a cell per chunk value instead of behind an offset
 // table: a probe is then one random cache line, not an offset read followed by a records read.
 // A random read to a new page is what a search pays for (~2,000 of them at r=31): this cut the
-// CPU of a 10M-entry lookup to 0.70x of the offset-table form's. A cell holds up to cell_cap_ filters (5 in 64 bytes once buckets average 3 or
-// more entries; fewer, in smaller cells, for smaller lists); a bucket's further entries spill to
-// a per-chunk array in bucket order.
+// CPU of a 10M-entry lookup to 0.70x of the offset-table form's. A cell holds up to cell_cap_
+// filters (5 in 64 bytes once buckets average 3 or more entries; fewer, in smaller cells, for
+// smaller lists); a bucket's further entries spill to a per-chunk array in bucket order.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -78,6 +79,12 @@ class MultiIndex {
   bool compact_candidates(const uint32_t* qc, const int* t, bool allow_fallback, size_t probes, Scratch* s) const;
   bool wide_candidates(const Hash256& query, const uint32_t* qc, const int* t, int radius, bool allow_fallback,
                        size_t probes, Scratch* s) const;
+  // The ordinal stored at `at` (ord_bytes_ of it; the 4-byte read stays in bounds by the padding).
+  uint32_t ordinal_at(const uint8_t* at) const {
+    uint32_t o;
+    std::memcpy(&o, at, 4);
+    return o & ord_mask_;
+  }
 
   const Hash256* hashes_;
   uint32_t n_;
@@ -89,8 +96,9 @@ class MultiIndex {
   uint32_t ord_mask_ = 0xffffffffu;
   bool wide_ = false;
   uint32_t stride_ = 4;  // bytes per table (and spill) entry: ord_bytes_, plus kFilterBytes when wide
-  Table offsets_[kChunks];  // compact: 2^21 + 1 each
-  Bytes records_[kChunks];  // compact: per bucket, its entries in ordinal order
+  // Compact (wide: only while a chunk is built, then packed into cells).
+  Table offsets_[kChunks];  // 2^21 + 1 each
+  Bytes records_[kChunks];  // per bucket, its entries in ordinal order
   // Wide: 2^21 + 1 cells a chunk (the last only a header). A cell: an 8-byte header, the start of
   // its spill (32 bits), how many spilled (24) and how many inline (8); then cell_cap_ filters.
   uint32_t cell_cap_ = 0, cell_bytes_ = 8;
