@@ -8,6 +8,7 @@
 
 #include "hashsieve/live_scanner.h"
 #include "server/compute_gate.h"
+#include "server/http_server.h"
 #include "server/metrics.h"
 #include "server/service.h"
 #include "server/tokens.h"
@@ -22,7 +23,7 @@ struct Service::Impl {
   std::unique_ptr<ComputeGate> searches;  // hash lookups pass it before they search the index
   Metrics metrics;
   std::atomic<int> in_flight{0};
-  httplib::Server http;
+  HttpServer http;
   int port = 0;
   int listen_fd = -1;  // the listening socket, seen as it is made (for its backlog)
 

@@ -2,8 +2,12 @@
 // which port it got on stderr), with an HTTP client for it.
 #pragma once
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <httplib.h>
 
@@ -18,6 +22,23 @@
 #include "tests/support/run_cli.h"
 
 namespace hashsieve::testing {
+
+// A raw TCP connection to 127.0.0.1:port (-1 if refused), for clients that misbehave or that
+// need to see the bytes on the wire; receive_buffer > 0 fixes the socket's receive buffer (and
+// so the window the service may fill) at about that size.
+inline int connect_raw(int port, int receive_buffer = 0) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (receive_buffer > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(uint16_t(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 class ServeProcess {
  public:

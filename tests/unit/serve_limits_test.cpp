@@ -28,20 +28,6 @@ namespace {
 
 using nlohmann::json;
 
-// A raw TCP connection to the service, for clients that misbehave.
-int connect_raw(int port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(uint16_t(port));
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // A large noisy JPEG: slow enough to decode that requests overlap a signal or a deadline.
 const std::string& big_jpeg() {
   static const std::string bytes = [] {

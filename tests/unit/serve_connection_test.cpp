@@ -1,0 +1,184 @@
+// One keep-alive connection to `hashsieve serve` as its own connection stream handles it:
+// requests sent back to back in one write, the "100 Continue" interim answer a client waits for
+// before it sends a body, answers larger than the stream's buffer, and a client that stops
+// reading one.
+#ifdef HASHSIEVE_HAVE_HTTPLIB
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "tests/support/serve_db.h"
+#include "tests/support/serve_process.h"
+
+namespace hashsieve::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Answer {
+  int status = 0;
+  std::string head, body;
+};
+
+// Appends what fd has to `buf`, waiting up to timeout_ms; false on timeout, close or error.
+bool receive_more(int fd, std::string* buf, int timeout_ms) {
+  pollfd p{fd, POLLIN, 0};
+  if (::poll(&p, 1, timeout_ms) <= 0) return false;
+  char chunk[16384];
+  const ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+  if (n <= 0) return false;
+  buf->append(chunk, size_t(n));
+  return true;
+}
+
+// The next complete answer in `buf` (status line, headers, Content-Length bytes of body),
+// receiving more from fd as needed; status 0 if none arrived within timeout_ms.
+Answer next_answer(int fd, std::string* buf, int timeout_ms = 10000) {
+  Answer a;
+  size_t end;
+  while ((end = buf->find("\r\n\r\n")) == std::string::npos)
+    if (!receive_more(fd, buf, timeout_ms)) return a;
+  a.head = buf->substr(0, end + 2);
+  std::string lower = a.head;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  const size_t cl = lower.find("\r\ncontent-length:");
+  const size_t length = cl == std::string::npos ? 0 : std::stoul(a.head.substr(cl + 17));
+  while (buf->size() < end + 4 + length)
+    if (!receive_more(fd, buf, timeout_ms)) return a;
+  a.status = std::stoi(a.head.substr(9, 3));
+  a.body = buf->substr(end + 4, length);
+  buf->erase(0, end + 4 + length);
+  return a;
+}
+
+std::string lookup(const std::string& hash) {
+  return "GET /m/raw_lookup?signal_type=pdq&signal=" + hash + " HTTP/1.1\r\nHost: x\r\n\r\n";
+}
+
+std::string match_body(const std::string& hash, int copies) {
+  json hashes = json::array();
+  for (int i = 0; i < copies; ++i) hashes.push_back(hash);
+  return json{{"hashes", hashes}}.dump();
+}
+
+class ServeConnection : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { db_ = new ServeDb(make_serve_db("serve-connection")); }
+  static void TearDownTestSuite() {
+    std::filesystem::remove_all(db_->dir);
+    delete db_;
+  }
+  static ServeDb* db_;
+};
+ServeDb* ServeConnection::db_ = nullptr;
+
+TEST_F(ServeConnection, RequestsSentBackToBackAreEachAnsweredInOrder) {
+  ServeProcess serve({"--db", db_->db()}, "serve-pipelined");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const int fd = connect_raw(serve.port());
+  ASSERT_GE(fd, 0);
+  // Three requests in one write: they reach the service together, in one read.
+  const std::string burst = lookup(db_->coffee) + lookup(db_->rocket) + "GET /status/live HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, burst.data(), burst.size(), 0), ssize_t(burst.size()));
+  std::string buf;
+  const Answer coffee = next_answer(fd, &buf), rocket = next_answer(fd, &buf), live = next_answer(fd, &buf);
+  ASSERT_EQ(coffee.status, 200) << coffee.head;
+  EXPECT_EQ(json::parse(coffee.body)["matches"].size(), 1u) << coffee.body;
+  ASSERT_EQ(rocket.status, 200) << rocket.head << "(the second request of the write was lost)";
+  EXPECT_EQ(json::parse(rocket.body)["matches"].size(), 0u) << rocket.body;
+  ASSERT_EQ(live.status, 200) << live.head << "(the third request of the write was lost)";
+  // The connection stays open for more.
+  const std::string again = lookup(db_->coffee);
+  ASSERT_EQ(::send(fd, again.data(), again.size(), 0), ssize_t(again.size()));
+  EXPECT_EQ(next_answer(fd, &buf).status, 200);
+  ::close(fd);
+}
+
+TEST_F(ServeConnection, ExpectContinueIsAnsweredBeforeTheBodyIsSent) {
+  ServeProcess serve({"--db", db_->db()}, "serve-continue");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const int fd = connect_raw(serve.port());
+  ASSERT_GE(fd, 0);
+  const std::string body = match_body(db_->coffee, 3);
+  const std::string head = "POST /v1/match HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                           std::to_string(body.size()) + "\r\nExpect: 100-continue\r\n\r\n";
+  ASSERT_EQ(::send(fd, head.data(), head.size(), 0), ssize_t(head.size()));
+  // The client sends nothing more until it hears 100 (the service must not hold it back).
+  std::string buf;
+  const Answer interim = next_answer(fd, &buf, 5000);
+  ASSERT_EQ(interim.status, 100) << "no 100 Continue within 5 s: " << interim.head;
+  ASSERT_EQ(::send(fd, body.data(), body.size(), 0), ssize_t(body.size()));
+  const Answer done = next_answer(fd, &buf);
+  ASSERT_EQ(done.status, 200) << done.head << done.body;
+  const json results = json::parse(done.body)["results"];
+  ASSERT_EQ(results.size(), 3u);
+  for (const json& r : results) EXPECT_EQ(r["matches"].size(), 1u) << r;
+  ::close(fd);
+}
+
+TEST_F(ServeConnection, AnswersLargerThanTheStreamBufferArriveWhole) {
+  ServeProcess serve({"--db", db_->db()}, "serve-large");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  constexpr int kHashes = 4000;  // ~0.6 MB of results, several times the stream's 64 KiB
+  auto client = serve.client();
+  client->set_keep_alive(true);
+  for (int round = 0; round < 2; ++round) {  // and the connection goes on after one
+    auto r = client->Post("/v1/match", match_body(db_->coffee, kHashes), "application/json");
+    ASSERT_TRUE(r) << httplib::to_string(r.error());
+    ASSERT_EQ(r->status, 200);
+    EXPECT_GT(r->body.size(), size_t(256) << 10);
+    const json results = json::parse(r->body)["results"];
+    ASSERT_EQ(results.size(), size_t(kHashes));
+    EXPECT_EQ(results.back()["matches"].size(), 1u);
+  }
+}
+
+TEST_F(ServeConnection, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
+  // One worker: while it is stuck writing to the client that stopped reading, nobody else is
+  // served; after the I/O timeout it must be free again.
+  ServeProcess serve({"--db", db_->db(), "--threads", "1", "--io-timeout", "1"}, "serve-unread");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const int fd = connect_raw(serve.port(), 64 << 10);
+  ASSERT_GE(fd, 0);
+  // Eight requests for ~1 MB answers each, sent at once and never read: more than the socket
+  // buffers hold (the service's send buffer grows to 4 MB at most by default; this client's
+  // receive buffer is fixed small), so the service's write blocks.
+  constexpr int kRequests = 8;
+  const std::string body = match_body(db_->coffee, 10000);
+  const std::string one = "POST /v1/match HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body;
+  std::string all;
+  for (int i = 0; i < kRequests; ++i) all += one;
+  ASSERT_EQ(::send(fd, all.data(), all.size(), 0), ssize_t(all.size()));
+  // Another client is answered once the stuck write has timed out.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto other = serve.client();
+  auto r = other->Get("/status/live");
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
+  // The stalled connection was closed: reading it yields the answers that fit in the buffers,
+  // then the end of the stream, not all eight.
+  std::string buf;
+  int answers = 0;
+  while (next_answer(fd, &buf, 5000).status == 200) ++answers;
+  EXPECT_LT(answers, kRequests);
+  char byte;
+  const ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT);
+  EXPECT_TRUE(n == 0 || (n < 0 && errno == ECONNRESET)) << "the connection is still open";
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace hashsieve::testing
+#endif
