@@ -11,7 +11,7 @@ void set_allow_fallback(HashIndex* index, bool allow);
 // true: indexes built from now on store 4-byte ordinals even below 2^24 entries (the layout
 // lists beyond 16.7M entries use), so tests cover both layouts.
 void force_wide_ordinals(bool wide);
-// Wide indexes built from now on keep `capacity` entries in a cell (>= 0; 0, 2 and 5 are the
+// Wide indexes built from now on keep `capacity` entries in a cell (0 to 32; 0, 2 and 5 are the
 // sizes lists get; -1: by the list's size), and count at most `spill_count_max` spilled entries in
 // a cell's header (more: up to the next cell's spill, as past 2^24 - 1), so tests on small lists
 // cover every cell form.

@@ -165,7 +165,7 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLa
     const int forced = g_cell_capacity.load(std::memory_order_relaxed);
     const uint64_t load = uint64_t(n) >> kChunkBits;
     spill_count_max_ = std::clamp(g_spill_count_max.load(std::memory_order_relaxed), 1u, kSpillCountMax);
-    cell_cap_ = forced >= 0 ? uint32_t(forced) : load >= 3 ? 5 : load >= 1 ? 2 : 0;
+    cell_cap_ = forced >= 0 ? uint32_t(std::min(forced, 32)) : load >= 3 ? 5 : load >= 1 ? 2 : 0;
     // A filter's last field is read as 4 bytes, one past the filter: the cell holds that byte too.
     cell_bytes_ = std::bit_ceil(kCellHeader + cell_cap_ * kFilterBytes + (cell_cap_ ? 1 : 0));
   }
@@ -277,19 +277,14 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
   auto& ranges = s->ranges;
   auto& cand = s->candidates;
   const uint32_t cb = cell_bytes_;
-  auto passes = [](const uint8_t* at, const Filter& q, int limit) {
-    uint64_t lo;
-    uint32_t hi;
-    std::memcpy(&lo, at, 8);
-    std::memcpy(&hi, at + 8, 4);  // the 4th byte is the next field's: masked off
-    return std::popcount(lo ^ q.lo) + std::popcount((hi ^ q.hi) & 0xffffffu) <= limit;
-  };
+  const uint32_t cap = cell_cap_;
   constexpr size_t kAheadCells = 16;
   size_t p = 0, seen = 0;
   for (int c = 0; c < kChunks; ++c) {
     const uint8_t* cells = cells_[c].data();
     const size_t end = p + mt.count(t[c]);
     const Filter q = qf[c];
+    const uint8_t* spill = spill_[c].data();
     for (size_t i = p; i < std::min(p + kAheadCells, end); ++i) __builtin_prefetch(cells + size_t(pv[i]) * cb);
     for (; p < end; ++p) {
       if (p + kAheadCells < end) __builtin_prefetch(cells + size_t(pv[p + kAheadCells]) * cb);
@@ -298,9 +293,13 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
       std::memcpy(&header, cell, kCellHeader);
       const uint32_t inline_n = uint32_t(header >> 56);
       const int weight = std::popcount(pv[p] ^ qc[c]);
-      for (uint32_t k = 0; k < inline_n; ++k)
-        if (passes(cell + kCellHeader + k * kFilterBytes, q, radius - weight))
-          cand.push_back((uint64_t(pv[p]) * cell_cap_ + k) << 8 | uint64_t(c));
+      const int limit = radius - weight;
+      uint32_t pass = cap == 5   ? passers<5>(cell + kCellHeader, q, limit)
+                      : cap == 2 ? passers<2>(cell + kCellHeader, q, limit)
+                                 : passers_up_to(cell + kCellHeader, q, limit, inline_n);
+      pass &= uint32_t((uint64_t(1) << inline_n) - 1);
+      for (; pass; pass &= pass - 1)
+        cand.push_back((uint64_t(pv[p]) * cap + uint32_t(std::countr_zero(pass))) << 8 | uint64_t(c));
       seen += inline_n;
       uint32_t more = uint32_t(header >> 32) & kSpillCountMax;
       if (more == 0) continue;
@@ -310,8 +309,7 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
         std::memcpy(&next_begin, cell + cb, 4);
         more = next_begin - begin;
       }
-      const uint8_t* spill = spill_[c].data() + size_t(begin) * stride_;
-      __builtin_prefetch(spill);
+      __builtin_prefetch(spill + size_t(begin) * stride_);
       ranges.push_back(Scratch::Range{begin, begin + more, uint32_t(c), uint32_t(weight)});
       seen += more;
     }

@@ -21,6 +21,7 @@
 // smaller lists); a bucket's further entries spill to a per-chunk array in bucket order.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -74,6 +75,28 @@ class MultiIndex {
   void build_chunk(int c, BuildScratch* scratch);
   void pack_cells(int c);  // wide: the chunk's CSR table into cells and spill
   static Filter filter_of(const Hash256& h, int c);
+  // Whether the stored filter at `at` is within `limit` of q (reads 12 bytes, the last masked off).
+  static bool passes(const uint8_t* at, const Filter& q, int limit) {
+    uint64_t lo;
+    uint32_t hi;
+    std::memcpy(&lo, at, 8);
+    std::memcpy(&hi, at + 8, 4);
+    return std::popcount(lo ^ q.lo) + std::popcount((hi ^ q.hi) & 0xffffffu) <= limit;
+  }
+  // A cell's passing filter slots as bits (slot k: bit k). passers<Cap> checks every slot, empty
+  // ones too (zeroed; the caller masks them off): a fixed trip count, where looping to the cell's
+  // own count was a mispredicted branch at most probes.
+  template <int Cap>
+  static uint32_t passers(const uint8_t* filters, const Filter& q, int limit) {
+    uint32_t bits = 0;
+    for (int k = 0; k < Cap; ++k) bits |= uint32_t(passes(filters + k * kFilterBytes, q, limit)) << k;
+    return bits;
+  }
+  static uint32_t passers_up_to(const uint8_t* filters, const Filter& q, int limit, uint32_t count) {
+    uint32_t bits = 0;
+    for (uint32_t k = 0; k < count; ++k) bits |= uint32_t(passes(filters + k * kFilterBytes, q, limit)) << k;
+    return bits;
+  }
   // Passes 1 and 2 of a search, per layout: the candidates of the probed buckets (ordinal << 8 |
   // chunk). False when the fallback rule says a flat scan is cheaper.
   bool compact_candidates(const uint32_t* qc, const int* t, bool allow_fallback, size_t probes, Scratch* s) const;
