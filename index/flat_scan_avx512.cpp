@@ -78,7 +78,7 @@ size_t scan_avx512(const uint64_t* entries, uint32_t begin, uint32_t end, const 
 }  // namespace
 
 const HammingKernels& avx512_hamming_kernels() {
-  static const HammingKernels k{SimdLevel::kAvx512, scan_avx512, scan_avx512};
+  static const HammingKernels k{SimdLevel::kAvx512, scan_avx512, scan_avx512, avx512_cell_kernels()};
   return k;
 }
 

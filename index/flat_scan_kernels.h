@@ -27,6 +27,7 @@
 #include <cstdint>
 
 #include "hashsieve/simd.h"
+#include "index/wide_cells.h"
 
 namespace hashsieve::detail {
 
@@ -51,6 +52,8 @@ struct HammingKernels {
   HammingScanFn scan;  // may stop a pair once part of its distance exceeds the radius
   // Computes all 256 bits of every pair and never branches on the distance of a non-match.
   HammingScanFn scan_constant_time;
+  // The wide multi-index's probe of cells of 5 (index/wide_cells.h).
+  CellProbeFn probe_cells5;
 };
 
 const HammingKernels& scalar_hamming_kernels();

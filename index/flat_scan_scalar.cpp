@@ -47,7 +47,7 @@ size_t scan_any(const uint64_t* entries, uint32_t begin, uint32_t end, const uin
 }  // namespace
 
 const HammingKernels& scalar_hamming_kernels() {
-  static const HammingKernels k{SimdLevel::kScalar, scan_any<false>, scan_any<true>};
+  static const HammingKernels k{SimdLevel::kScalar, scan_any<false>, scan_any<true>, probe_cells_scalar};
   return k;
 }
 

@@ -29,7 +29,7 @@ class HashIndexImpl final : public HashIndex {
       huge_hashes_.assign(snap_.hashes.begin(), snap_.hashes.end());
       std::vector<Hash256>().swap(snap_.hashes);
       hashes_ = huge_hashes_.data();
-      mih_.emplace(hashes_, uint32_t(n_), o.parallel_build, o.layout);
+      mih_.emplace(hashes_, uint32_t(n_), o.parallel_build, o.layout, kernels.probe_cells5);
     } else {
       snap_.hashes.shrink_to_fit();
       hashes_ = snap_.hashes.data();

@@ -150,7 +150,7 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
   off[kBuckets] = n;
 }
 
-MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout)
+MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout, CellProbeFn probe_cells5)
     : hashes_(hashes), n_(n), wide_(layout == IndexLayout::kWide) {
   (void)mask_table();
   if (n <= (1u << 24) && !g_wide_ordinals.load(std::memory_order_relaxed)) {
@@ -168,6 +168,7 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLa
     cell_cap_ = forced >= 0 ? uint32_t(std::min(forced, 32)) : load >= 3 ? 5 : load >= 1 ? 2 : 0;
     // A filter's last field is read as 4 bytes, one past the filter: the cell holds that byte too.
     cell_bytes_ = std::bit_ceil(kCellHeader + cell_cap_ * kFilterBytes + (cell_cap_ ? 1 : 0));
+    if (cell_cap_ == 5 && probe_cells5) probe_cells_ = probe_cells5;
   }
   auto one = [&](int c, BuildScratch* scratch) {
     build_chunk(c, scratch);
@@ -210,7 +211,8 @@ void MultiIndex::pack_cells(int c) {
     std::memcpy(cell, &header, kCellHeader);
     const uint8_t* from = rec + size_t(v < kBuckets ? off[v] : 0) * st;
     for (uint32_t k = 0; k < inline_n; ++k, from += st) {
-      std::memcpy(cell + kCellHeader + k * kFilterBytes, from, kFilterBytes);
+      std::memcpy(cell + kCellHeader + 8 * k, from, 8);                   // low parts, then
+      std::memcpy(cell + kCellHeader + 8 * cap + 3 * k, from + 8, 3);     // high parts
       std::memcpy(ords + (size_t(v) * cap + k) * ob, from + kFilterBytes, ob);
     }
     std::memcpy(spill + size_t(spill_at) * st, from, size_t(more) * st);
@@ -263,9 +265,9 @@ bool MultiIndex::compact_candidates(const uint32_t* qc, const int* t, bool allow
   return true;
 }
 
-// Wide, passes 1 and 2: read each probed cell (prefetched kAheadCells probes ahead), keep its
+// Wide, passes 1 and 2: the cell probe of the index's SIMD level reads each probed cell, keeps its
 // inline entries whose filter is within the radius (their ordinals are read afterwards, all
-// prefetched at once), and note its spill; then the spilled entries, prefetched a few buckets
+// prefetched at once) and notes its spill; then the spilled entries, prefetched a few buckets
 // ahead, through the same filter.
 bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const int* t, int radius,
                                  bool allow_fallback, size_t probes, Scratch* s) const {
@@ -276,43 +278,20 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
   const auto& pv = s->probe_values;
   auto& ranges = s->ranges;
   auto& cand = s->candidates;
-  const uint32_t cb = cell_bytes_;
-  const uint32_t cap = cell_cap_;
-  constexpr size_t kAheadCells = 16;
   size_t p = 0, seen = 0;
   for (int c = 0; c < kChunks; ++c) {
-    const uint8_t* cells = cells_[c].data();
-    const size_t end = p + mt.count(t[c]);
-    const Filter q = qf[c];
-    const uint8_t* spill = spill_[c].data();
-    for (size_t i = p; i < std::min(p + kAheadCells, end); ++i) __builtin_prefetch(cells + size_t(pv[i]) * cb);
-    for (; p < end; ++p) {
-      if (p + kAheadCells < end) __builtin_prefetch(cells + size_t(pv[p + kAheadCells]) * cb);
-      const uint8_t* cell = cells + size_t(pv[p]) * cb;
-      uint64_t header;
-      std::memcpy(&header, cell, kCellHeader);
-      const uint32_t inline_n = uint32_t(header >> 56);
-      const int weight = std::popcount(pv[p] ^ qc[c]);
-      const int limit = radius - weight;
-      uint32_t pass = cap == 5   ? passers<5>(cell + kCellHeader, q, limit)
-                      : cap == 2 ? passers<2>(cell + kCellHeader, q, limit)
-                                 : passers_up_to(cell + kCellHeader, q, limit, inline_n);
-      pass &= uint32_t((uint64_t(1) << inline_n) - 1);
-      for (; pass; pass &= pass - 1)
-        cand.push_back((uint64_t(pv[p]) * cap + uint32_t(std::countr_zero(pass))) << 8 | uint64_t(c));
-      seen += inline_n;
-      uint32_t more = uint32_t(header >> 32) & kSpillCountMax;
-      if (more == 0) continue;
-      const uint32_t begin = uint32_t(header);
-      if (more == spill_count_max_) {  // too many to count in the header: up to the next cell's spill
-        uint32_t next_begin;
-        std::memcpy(&next_begin, cell + cb, 4);
-        more = next_begin - begin;
-      }
-      __builtin_prefetch(spill + size_t(begin) * stride_);
-      ranges.push_back(Scratch::Range{begin, begin + more, uint32_t(c), uint32_t(weight)});
-      seen += more;
-    }
+    const size_t count = mt.count(t[c]);
+    const CellProbe probe{cells_[c].data(), cell_bytes_,  cell_cap_, pv.data() + p,      count,  qc[c],
+                          qf[c].lo,         qf[c].hi,     radius,    uint32_t(c),        spill_count_max_,
+                          spill_[c].data(), stride_};
+    const size_t cand_at = cand.size(), ranges_at = ranges.size();
+    cand.resize(cand_at + count * cell_cap_);
+    ranges.resize(ranges_at + count);
+    const CellProbeResult r = probe_cells_(probe, cand.data() + cand_at, ranges.data() + ranges_at);
+    cand.resize(cand_at + r.passed);
+    ranges.resize(ranges_at + r.spills);
+    seen += r.seen;
+    p += count;
     if (allow_fallback && kProbeCost * double(probes) + kCandidateCost * double(seen) > flat_cost) return false;
   }
   // The inline passers' ordinals: prefetch them all (few), then read them.

@@ -30,6 +30,7 @@
 #include "hashsieve/hash256.h"
 #include "hashsieve/hash_index.h"
 #include "index/huge_pages.h"
+#include "index/wide_cells.h"
 
 namespace hashsieve::detail {
 
@@ -40,18 +41,21 @@ class MultiIndex {
   static constexpr int kMaxThreshold = 5;
 
   static constexpr int kFilterBytes = 11;  // the wide layout's filter: 88 bits
-  static constexpr uint32_t kCellHeader = 8;
+  static constexpr uint32_t kCellHeader = kCellHeaderBytes;
   static constexpr uint32_t kSpillCountMax = 0xffffff;  // saturated: the count is up to the next cell
 
-  MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout = IndexLayout::kCompact);
+  // probe_cells5: the wide layout's probe of cells of 5 at the index's SIMD level (null: scalar).
+  MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout = IndexLayout::kCompact,
+             CellProbeFn probe_cells5 = nullptr);
 
   struct Scratch {
-    struct Range {
-      uint32_t begin, end, chunk, weight;  // weight: the chunk's distance from the query
-    };
+    using Range = SpillRange;
+    // Grown by resize and written through pointers by the cell probe: not zeroed when grown.
+    template <typename T>
+    using Buffer = std::vector<T, HugePageAllocator<T>>;
     std::vector<uint32_t> probe_values;
-    std::vector<Range> ranges;  // non-empty buckets probed (wide: their spilled entries)
-    std::vector<uint64_t> candidates;  // ordinal << 8 | chunk (wide, first: cell slot << 8 | chunk)
+    Buffer<Range> ranges;  // non-empty buckets probed (wide: their spilled entries)
+    Buffer<uint64_t> candidates;  // ordinal << 8 | chunk (wide, first: cell slot << 8 | chunk)
   };
 
   // Appends the matches of one query within `radius` to out. Returns false (appending nothing)
@@ -75,27 +79,13 @@ class MultiIndex {
   void build_chunk(int c, BuildScratch* scratch);
   void pack_cells(int c);  // wide: the chunk's CSR table into cells and spill
   static Filter filter_of(const Hash256& h, int c);
-  // Whether the stored filter at `at` is within `limit` of q (reads 12 bytes, the last masked off).
+  // Whether the spilled filter at `at` is within `limit` of q (reads 12 bytes, the last masked off).
   static bool passes(const uint8_t* at, const Filter& q, int limit) {
     uint64_t lo;
     uint32_t hi;
     std::memcpy(&lo, at, 8);
     std::memcpy(&hi, at + 8, 4);
     return std::popcount(lo ^ q.lo) + std::popcount((hi ^ q.hi) & 0xffffffu) <= limit;
-  }
-  // A cell's passing filter slots as bits (slot k: bit k). passers<Cap> checks every slot, empty
-  // ones too (zeroed; the caller masks them off): a fixed trip count, where looping to the cell's
-  // own count was a mispredicted branch at most probes.
-  template <int Cap>
-  static uint32_t passers(const uint8_t* filters, const Filter& q, int limit) {
-    uint32_t bits = 0;
-    for (int k = 0; k < Cap; ++k) bits |= uint32_t(passes(filters + k * kFilterBytes, q, limit)) << k;
-    return bits;
-  }
-  static uint32_t passers_up_to(const uint8_t* filters, const Filter& q, int limit, uint32_t count) {
-    uint32_t bits = 0;
-    for (uint32_t k = 0; k < count; ++k) bits |= uint32_t(passes(filters + k * kFilterBytes, q, limit)) << k;
-    return bits;
   }
   // Passes 1 and 2 of a search, per layout: the candidates of the probed buckets (ordinal << 8 |
   // chunk). False when the fallback rule says a flat scan is cheaper.
@@ -122,10 +112,10 @@ class MultiIndex {
   // Compact (wide: only while a chunk is built, then packed into cells).
   Table offsets_[kChunks];  // 2^21 + 1 each
   Bytes records_[kChunks];  // per bucket, its entries in ordinal order
-  // Wide: 2^21 + 1 cells a chunk (the last only a header). A cell: an 8-byte header, the start of
-  // its spill (32 bits), how many spilled (24) and how many inline (8); then cell_cap_ filters.
+  // Wide: 2^21 + 1 cells a chunk (the last only a header), in index/wide_cells.h's format.
   uint32_t cell_cap_ = 0, cell_bytes_ = 8;
   uint32_t spill_count_max_ = kSpillCountMax;  // a header's count at this is saturated
+  CellProbeFn probe_cells_ = probe_cells_scalar;
   Bytes cells_[kChunks];
   Bytes cell_ords_[kChunks];  // the inline entries' ordinals, cell_cap_ slots a cell
   Bytes spill_[kChunks];      // filter then ordinal, per bucket in ordinal order

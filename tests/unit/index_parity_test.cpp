@@ -308,18 +308,22 @@ TEST(IndexParity, WideCellFormsMatchFlat) {
   };
   // (A cell of 5 takes 1.5 GB at any list size: one form of it, whose spill counts of 1 to 3 sit in
   // the header and larger ones are saturated.)
+  // Cells of 5 have a probe per SIMD level (index/wide_cells.h): that form at every level.
   for (const Form f : {Form{0, 0xffffff, false}, Form{2, 0xffffff, true}, Form{2, 1, false}, Form{5, 3, true}}) {
     detail::force_wide_cells(f.capacity, f.spill_count_max);
     detail::force_wide_ordinals(f.wide_ordinals);
-    for (const Data& d : {uniform_data(4000, 40, 41), clustered_data(4000, 6, 40, 42)}) {
-      auto wide = build(d.entries, IndexKind::kMultiIndex, false, SimdLevel::kAuto, IndexLayout::kWide);
-      for (int r : {0, 8, 31, 32, 64, 71, 72}) {
-        SearchOptions o;
-        o.radius = r;
-        auto w = wide->search(d.queries.data(), d.queries.size(), o);
-        ASSERT_TRUE(w.ok());
-        EXPECT_EQ(*w, brute_force(d.entries, d.queries, r))
-            << "radius " << r << " capacity " << f.capacity << " spill count max " << f.spill_count_max;
+    for (SimdLevel level : f.capacity == 5 ? levels_to_test() : std::vector<SimdLevel>{SimdLevel::kAuto}) {
+      for (const Data& d : {uniform_data(4000, 40, 41), clustered_data(4000, 6, 40, 42)}) {
+        auto wide = build(d.entries, IndexKind::kMultiIndex, false, level, IndexLayout::kWide);
+        for (int r : {0, 8, 31, 32, 64, 71, 72}) {
+          SearchOptions o;
+          o.radius = r;
+          auto w = wide->search(d.queries.data(), d.queries.size(), o);
+          ASSERT_TRUE(w.ok());
+          EXPECT_EQ(*w, brute_force(d.entries, d.queries, r))
+              << "radius " << r << " capacity " << f.capacity << " spill count max " << f.spill_count_max
+              << " level " << simd_level_name(level);
+        }
       }
     }
   }
