@@ -211,8 +211,9 @@ void MultiIndex::pack_cells(int c) {
     std::memcpy(cell, &header, kCellHeader);
     const uint8_t* from = rec + size_t(v < kBuckets ? off[v] : 0) * st;
     for (uint32_t k = 0; k < inline_n; ++k, from += st) {
-      std::memcpy(cell + kCellHeader + 8 * k, from, 8);                   // low parts, then
-      std::memcpy(cell + kCellHeader + 8 * cap + 3 * k, from + 8, 3);     // high parts
+      // Low parts, then high parts (index/wide_cells.h).
+      std::memcpy(cell + kCellHeader + 8 * k, from, 8);
+      std::memcpy(cell + kCellHeader + 8 * cap + 3 * k, from + 8, 3);
       std::memcpy(ords + (size_t(v) * cap + k) * ob, from + kFilterBytes, ob);
     }
     std::memcpy(spill + size_t(spill_at) * st, from, size_t(more) * st);

@@ -18,7 +18,8 @@
 // A random read to a new page is what a search pays for (~2,000 of them at r=31): this cut the
 // CPU of a 10M-entry lookup to 0.70x of the offset-table form's. A cell holds up to cell_cap_
 // filters (5 in 64 bytes once buckets average 3 or more entries; fewer, in smaller cells, for
-// smaller lists); a bucket's further entries spill to a per-chunk array in bucket order.
+// smaller lists); a bucket's further entries spill to a per-chunk array in bucket order. The loop
+// over a chunk's probed cells is a kernel per SIMD level (index/wide_cells.h).
 #pragma once
 
 #include <bit>
