@@ -114,7 +114,7 @@ void add_hma_routes(Service::Impl& s) {
     res.set_content("I-AM-ALIVE", "text/plain");
   });
 
-  http.Get("/m/raw_lookup", [&s](const httplib::Request& req, httplib::Response& res) {
+  http.plain_get("/m/raw_lookup", [&s](const httplib::Request& req, httplib::Response& res) {
     if (!require(req, res, "signal") || !require(req, res, "signal_type")) return;
     bool with_distance = false;
     if (req.has_param("include_distance")) {
@@ -143,7 +143,7 @@ void add_hma_routes(Service::Impl& s) {
     send_json(res, 200, json{{"matches", matches}}.dump());
   });
 
-  http.Get("/m/lookup", [&s](const httplib::Request& req, httplib::Response& res) {
+  http.plain_get("/m/lookup", [&s](const httplib::Request& req, httplib::Response& res) {
     if (req.has_param("url")) return send_error(res, 400, kNoFetching);
     if (req.get_param_value("signal").empty() || req.get_param_value("signal_type").empty())
       return send_error(res, 400, "Either url or both signal and signal_type are required");

@@ -10,7 +10,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <exception>
 #include <string>
+
+#include "server/plain_get.h"
 
 namespace hashsieve::server {
 namespace {
@@ -94,6 +97,20 @@ class ConnectionStream : public httplib::Stream {
     return !broken_;
   }
 
+  // The bytes received and not yet read, receiving first if there are none; false when the
+  // connection closed or failed instead.
+  bool fill() {
+    if (in_at_ < in_end_) return true;
+    if (!flush()) return false;
+    in_at_ = in_end_ = 0;
+    const ssize_t n = receive(in_, sizeof in_, read_ms_);
+    if (n <= 0) return false;
+    in_end_ = size_t(n);
+    return true;
+  }
+  std::string_view buffered() const { return std::string_view(in_ + in_at_, in_end_ - in_at_); }
+  void consume(size_t n) { in_at_ += std::min(n, in_end_ - in_at_); }
+
   // Between requests: true when the next request's first bytes are here (or buffered), false on
   // an idle timeout, a closed or failed connection, or when `stopping` turns true.
   template <typename Stopping>
@@ -147,7 +164,101 @@ class ConnectionStream : public httplib::Stream {
   mutable int remote_port_ = -1, local_port_ = -1;
 };
 
+const char* reason_phrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 422: return "Unprocessable Entity";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "";  // a reason phrase is optional (RFC 9112)
+  }
+}
+
+thread_local PlainGet t_plain;  // per worker, so a request's views allocate nothing once warm
+
 }  // namespace
+
+void HttpServer::plain_get(const std::string& path, Handler handler) {
+  Get(path, handler);
+  plain_routes_.emplace_back(path, std::move(handler));
+}
+
+HttpServer& HttpServer::set_pre_routing_handler(HandlerWithResponse handler) {
+  pre_routing_ = handler;
+  httplib::Server::set_pre_routing_handler(std::move(handler));
+  return *this;
+}
+
+HttpServer& HttpServer::set_exception_handler(ExceptionHandler handler) {
+  on_exception_ = handler;
+  httplib::Server::set_exception_handler(std::move(handler));
+  return *this;
+}
+
+HttpServer& HttpServer::set_error_handler(HandlerWithResponse handler) {
+  on_error_ = handler;
+  httplib::Server::set_error_handler(std::move(handler));
+  return *this;
+}
+
+HttpServer& HttpServer::set_logger(httplib::Logger logger) {
+  log_ = logger;
+  httplib::Server::set_logger(std::move(logger));
+  return *this;
+}
+
+size_t HttpServer::serve_plain(std::string_view bytes, httplib::Stream& strm, bool last, bool* closed) {
+  PlainGet& pg = t_plain;
+  if (!parse_plain_get(bytes, &pg)) return 0;
+  const Handler* handler = nullptr;
+  for (const auto& [path, h] : plain_routes_)
+    if (pg.path == path) handler = &h;
+  if (handler == nullptr) return 0;
+
+  // What the library's parser would make of it. (It also adds the socket addresses as headers,
+  // which nothing here reads.)
+  httplib::Request req;
+  req.method = "GET";
+  req.version = "HTTP/1.1";
+  req.path = pg.path;
+  for (const auto& [k, v] : pg.params) req.params.emplace(k, v);
+  for (const auto& [k, v] : pg.headers) req.headers.emplace(k, v);
+  httplib::Response res;
+  res.version = "HTTP/1.1";
+  // As the library's routing: the pre-routing hook, then the handler, exceptions to the hook.
+  try {
+    if (!pre_routing_ || pre_routing_(req, res) != HandlerResponse::Handled) (*handler)(req, res);
+  } catch (...) {
+    res.status = 500;
+    if (on_exception_) on_exception_(req, res, std::current_exception());
+  }
+  if (res.status == -1) res.status = 200;
+  if (res.status >= 400 && on_error_) on_error_(req, res);
+
+  *closed = last || pg.close || ascii_iequals(res.get_header_value("Connection"), "close");
+  std::string head = "HTTP/1.1 " + std::to_string(res.status) + " " + reason_phrase(res.status) + "\r\n";
+  if (*closed)
+    head += "Connection: close\r\n";
+  else
+    head += "Keep-Alive: timeout=" + std::to_string(keep_alive_timeout_sec_) +
+            ", max=" + std::to_string(keep_alive_max_count_) + "\r\n";
+  bool typed = false;
+  for (const auto& [k, v] : res.headers) {
+    if (ascii_iequals(k, "Connection") || ascii_iequals(k, "Keep-Alive") || ascii_iequals(k, "Content-Length")) continue;
+    typed = typed || ascii_iequals(k, "Content-Type");
+    head += k + ": " + v + "\r\n";
+  }
+  if (!typed && !res.body.empty()) head += "Content-Type: text/plain\r\n";
+  head += "Content-Length: " + std::to_string(res.body.size()) + "\r\n\r\n";
+  strm.write(head.data(), head.size());
+  strm.write(res.body.data(), res.body.size());
+  if (log_) log_(req, res);
+  return pg.head_bytes;
+}
 
 bool HttpServer::process_and_close_socket(socket_t sock) {
   bool ret = false;
@@ -158,7 +269,17 @@ bool HttpServer::process_and_close_socket(socket_t sock) {
     auto stopping = [this] { return svr_sock_ == INVALID_SOCKET; };
     for (size_t left = keep_alive_max_count_; left > 0 && strm.wait_request(idle_ms, stopping); --left) {
       bool closed = false;
-      ret = process_request(strm, left == 1, closed, nullptr);
+      size_t took = 0;
+      if (!plain_routes_.empty()) {
+        if (!strm.fill()) break;
+        took = serve_plain(strm.buffered(), strm, left == 1, &closed);
+      }
+      if (took > 0) {
+        strm.consume(took);
+        ret = true;
+      } else {
+        ret = process_request(strm, left == 1, closed, nullptr);
+      }
       ret = strm.flush() && ret;
       if (!ret || closed) break;
     }

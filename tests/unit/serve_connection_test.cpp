@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/support/serve_db.h"
@@ -176,6 +177,76 @@ TEST_F(ServeConnection, AClientThatStopsReadingIsDroppedAfterTheWriteTimeout) {
   char byte;
   const ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT);
   EXPECT_TRUE(n == 0 || (n < 0 && errno == ECONNRESET)) << "the connection is still open";
+  ::close(fd);
+}
+
+// The lookup routes answer a plain GET without the library's parser (server/plain_get.h). The
+// same request with one percent-encoded parameter more (which no handler reads) goes the
+// library's way: both must give the same answer.
+TEST_F(ServeConnection, PlainAndLibraryReadLookupsAnswerAlike) {
+  ServeProcess serve({"--db", db_->db()}, "serve-plain");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const int fd = connect_raw(serve.port());
+  ASSERT_GE(fd, 0);
+  const std::string targets[] = {
+      "/m/raw_lookup?signal_type=pdq&include_distance=true&signal=" + db_->coffee,
+      "/m/raw_lookup?signal_type=pdq&signal=" + db_->rocket,
+      "/m/raw_lookup?signal_type=pdq",                             // 422
+      "/m/raw_lookup?signal_type=md5&signal=" + db_->coffee,      // 400
+      "/m/lookup?signal_type=pdq&signal=" + db_->coffee,
+      "/m/lookup?signal_type=pdq&banks=no-such-bank&signal=" + db_->coffee,
+  };
+  auto head_has = [](const Answer& a, const std::string& line) { return a.head.find(line) != std::string::npos; };
+  std::string buf;
+  for (const std::string& t : targets) {
+    const std::string plain = "GET " + t + " HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string decoded = "GET " + t + "&unused=%41 HTTP/1.1\r\nHost: x\r\n\r\n";
+    const std::string both = plain + decoded;
+    ASSERT_EQ(::send(fd, both.data(), both.size(), 0), ssize_t(both.size()));
+    const Answer a = next_answer(fd, &buf), b = next_answer(fd, &buf);
+    ASSERT_NE(a.status, 0) << t;
+    EXPECT_EQ(a.status, b.status) << t;
+    EXPECT_EQ(a.body, b.body) << t;
+    for (const Answer* x : {&a, &b}) {
+      EXPECT_TRUE(head_has(*x, "\r\nContent-Type: application/json\r\n")) << x->head;
+      EXPECT_TRUE(head_has(*x, "\r\nKeep-Alive: timeout=")) << x->head;
+    }
+  }
+  const Answer first = [&] {
+    const std::string r = lookup(db_->coffee);
+    ::send(fd, r.data(), r.size(), 0);
+    return next_answer(fd, &buf);
+  }();
+  EXPECT_EQ(json::parse(first.body)["matches"].size(), 1u) << first.body;
+  ::close(fd);
+  // Both are counted in the route's metrics: 7 plain and 6 library-read lookups above.
+  auto m = serve.client()->Get("/metrics");
+  ASSERT_TRUE(m);
+  EXPECT_NE(m->body.find("route=\"GET /m/raw_lookup\",code=\"200\"} 5"), std::string::npos) << m->body;
+}
+
+TEST_F(ServeConnection, APlainLookupSplitAcrossWritesOrAskingToCloseIsHonoured) {
+  ServeProcess serve({"--db", db_->db()}, "serve-plain-close");
+  ASSERT_GT(serve.port(), 0) << serve.stderr_text();
+  const int fd = connect_raw(serve.port());
+  ASSERT_GE(fd, 0);
+  // Half a head, a pause, the rest: answered once whole.
+  const std::string r = lookup(db_->coffee);
+  ASSERT_EQ(::send(fd, r.data(), 20, 0), 20);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(::send(fd, r.data() + 20, r.size() - 20, 0), ssize_t(r.size() - 20));
+  std::string buf;
+  const Answer split = next_answer(fd, &buf);
+  ASSERT_EQ(split.status, 200) << split.head;
+  EXPECT_EQ(json::parse(split.body)["matches"].size(), 1u);
+  // "Connection: close": the answer says so, and then the connection ends.
+  const std::string closing = "GET /m/raw_lookup?signal_type=pdq&signal=" + db_->coffee +
+                              " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  ASSERT_EQ(::send(fd, closing.data(), closing.size(), 0), ssize_t(closing.size()));
+  const Answer last = next_answer(fd, &buf);
+  ASSERT_EQ(last.status, 200) << last.head;
+  EXPECT_NE(last.head.find("\r\nConnection: close\r\n"), std::string::npos) << last.head;
+  EXPECT_FALSE(receive_more(fd, &buf, 5000)) << "the connection stayed open";
   ::close(fd);
 }
 
