@@ -1,10 +1,11 @@
 // Bounds how many requests search the index at once, first come first served.
 //
-// A keep-alive connection holds a worker thread, so 32 clients mean 32 threads that all want
-// the CPU for an index search. With more searches than cores the scheduler time-slices them:
+// A keep-alive connection holds a worker thread, so 64 clients mean 64 threads that all want
+// the CPU for an index search. With many more searches than cores the scheduler time-slices them:
 // every search pays the others' cache and TLB misses, a request can wait several slices behind
 // the rest (the p99), and the thread that builds the next index generation gets a small share of
-// the cores. Past the gate's limit a request waits its turn in arrival order instead.
+// the cores. Past the gate's limit a request waits its turn in arrival order instead. A wait is
+// a sleep and a wake-up from another core, so the limit is a few places a core, not one.
 #pragma once
 
 #include <condition_variable>

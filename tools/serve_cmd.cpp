@@ -126,7 +126,7 @@ void add_serve_command(CLI::App& root, Commands& commands) {
       ->check(in_range(1, 65536))
       ->type_name("N");
   app->add_option("--searches", o->searches,
-                  "index searches at once; more lookups wait their turn (default: one per core)")
+                  "index searches at once; more lookups wait their turn (default: four per core)")
       ->check(in_range(0, 4096))
       ->type_name("N");
   app->add_option("--io-timeout", o->io_timeout_s, "seconds a client may stall a read or write (default 5)")
