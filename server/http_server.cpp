@@ -216,11 +216,11 @@ size_t HttpServer::serve_plain(std::string_view bytes, httplib::Stream& strm, bo
   if (!parse_plain_get(bytes, &pg)) return 0;
   const Handler* handler = nullptr;
   for (const auto& [path, h] : plain_routes_)
-    if (pg.path == path) handler = &h;
+    if (handler == nullptr && pg.path == path) handler = &h;
   if (handler == nullptr) return 0;
 
-  // What the library's parser would make of it. (It also adds the socket addresses as headers,
-  // which nothing here reads.)
+  // What the library's parser makes of such a request. (It also adds the socket addresses as
+  // headers, which nothing here reads.)
   httplib::Request req;
   req.method = "GET";
   req.version = "HTTP/1.1";
@@ -229,7 +229,8 @@ size_t HttpServer::serve_plain(std::string_view bytes, httplib::Stream& strm, bo
   for (const auto& [k, v] : pg.headers) req.headers.emplace(k, v);
   httplib::Response res;
   res.version = "HTTP/1.1";
-  // As the library's routing: the pre-routing hook, then the handler, exceptions to the hook.
+  // The pre-routing hook, then the handler; an exception goes to the exception hook (this
+  // service's answers 500 itself).
   try {
     if (!pre_routing_ || pre_routing_(req, res) != HandlerResponse::Handled) (*handler)(req, res);
   } catch (...) {
@@ -239,6 +240,8 @@ size_t HttpServer::serve_plain(std::string_view bytes, httplib::Stream& strm, bo
   if (res.status == -1) res.status = 200;
   if (res.status >= 400 && on_error_) on_error_(req, res);
 
+  // A handler's "Connection: close" (a shed request's 503) closes here; the library would only
+  // say so and keep the connection.
   *closed = last || pg.close || ascii_iequals(res.get_header_value("Connection"), "close");
   std::string head = "HTTP/1.1 " + std::to_string(res.status) + " " + reason_phrase(res.status) + "\r\n";
   if (*closed)

@@ -21,7 +21,8 @@ class HttpServer : public httplib::Server {
  public:
   // A GET route, also answered without the library's parser when the request is plain. The
   // pre-routing, error, exception and logger hooks run for it as for any route, so they must be set
-  // through this class (these hide the library's setters, and call them).
+  // through this class (these hide the library's setters, and call them). Not honoured on the
+  // plain path: the library's post-routing hook, default headers, mount points, compression.
   void plain_get(const std::string& path, Handler handler);
   HttpServer& set_pre_routing_handler(HandlerWithResponse handler);
   HttpServer& set_exception_handler(ExceptionHandler handler);

@@ -5,6 +5,7 @@
 #include <string>
 #include <thread>
 
+#include <sched.h>
 #include <sys/socket.h>
 
 #include "server/http_util.h"
@@ -38,6 +39,13 @@ std::string route_label(const std::string& method, const std::string& path) {
     if (path == r) return method + " " + r;
   if (path.rfind("/c/", 0) == 0) return method + " /c/*";
   return "other";
+}
+
+// The cores this process may run on (a container's cpuset, not the host's count).
+unsigned usable_cores() {
+  cpu_set_t set;
+  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return unsigned(CPU_COUNT(&set));
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 struct RequestClock {
@@ -103,7 +111,7 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   // Four places a core: with one, nearly every lookup under 32 connections waited, and each wait
   // (a sleep, then a wake-up from the other core) cost more CPU than a wide search's ~60 us.
   impl->searches = std::make_unique<ComputeGate>(
-      options.searches > 0 ? options.searches : 4 * std::max(1u, std::thread::hardware_concurrency()));
+      options.searches > 0 ? options.searches : 4 * usable_cores());
 
   Impl& s = *impl;
   s.http.new_task_queue = [&s] { return new WorkerPool(s.options.threads, s.options.queue); };
