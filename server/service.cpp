@@ -108,8 +108,8 @@ Result<std::unique_ptr<Service>> Service::Open(const ServeOptions& options) {
   auto index = LiveScanner::Open(lo);
   if (!index.ok()) return index.status();
   impl->index = std::move(*index);
-  // Four places a core: with one, nearly every lookup under 32 connections waited, and each wait
-  // (a sleep, then a wake-up from the other core) cost more CPU than a wide search's ~60 us.
+  // Four places a core: with one, up to 30 of 32 connections' lookups queued, and each wait (a
+  // sleep, then a wake-up from the other core) cost more CPU than a wide search's ~60 us.
   impl->searches = std::make_unique<ComputeGate>(
       options.searches > 0 ? options.searches : 4 * usable_cores());
 
