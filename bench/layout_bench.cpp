@@ -4,7 +4,10 @@
 // queries/s per thread, CPU microseconds per search, bytes per hash, whether the matches are
 // identical, and the wide filter's pass rate.
 //
-//   layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered]
+//   layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered] [--cells C]
+//                [--baseline compact|wide21]
+// --cells: the wide layout's entries a cell (0 to 32) instead of the list size's choice.
+// --baseline wide21: compare the wide layout with itself on 21-bit chunks, not with compact.
 // Entries: N random hashes (--clustered: noisy copies, 0..32 bits, of 4,000 centres). Queries:
 // half noisy copies (0..16 bits) of entries, half random: the mix of the service's benchmark.
 #include <tbb/parallel_for.h>
@@ -72,7 +75,7 @@ Pass run(const HashIndex& index, const std::vector<Hash256>& queries, int thread
 int main(int argc, char** argv) {
   size_t n = 10'000'000, nq = 4000;
   int rounds = 2, radius = 31;
-  bool clustered = false;
+  bool clustered = false, wide21 = false;
   std::vector<int> thread_counts{1, 2};
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -83,9 +86,13 @@ int main(int argc, char** argv) {
     else if (a == "--rounds") rounds = std::max(1, std::atoi(v)), ++i;
     else if (a == "--radius") radius = std::atoi(v), ++i;
     else if (a == "--threads") thread_counts = bench::parse_positive_ints(v), ++i;
+    else if (a == "--cells") detail::force_wide_cells(std::atoi(v)), ++i;
+    else if (a == "--baseline" && (std::string(v) == "compact" || std::string(v) == "wide21"))
+      wide21 = std::string(v) == "wide21", ++i;
     else {
       std::fprintf(stderr,
-                   "usage: layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered]\n");
+                   "usage: layout_bench [--n N] [--queries Q] [--rounds R] [--threads 1,2] [--radius 31] [--clustered] [--cells C]\n"
+                   "                    [--baseline compact|wide21]\n");
       return 2;
     }
   }
@@ -104,8 +111,10 @@ int main(int argc, char** argv) {
     IndexLayout layout;
     std::unique_ptr<HashIndex> index;
     double build_s = 0;
-  } layouts[2] = {{"compact", IndexLayout::kCompact, nullptr}, {"wide", IndexLayout::kWide, nullptr}};
+  } layouts[2] = {{wide21 ? "wide21" : "compact", wide21 ? IndexLayout::kWide : IndexLayout::kCompact, nullptr},
+                  {"wide", IndexLayout::kWide, nullptr}};
   for (Layout& l : layouts) {
+    detail::force_split_chunks(wide21 && &l == &layouts[0] ? 0 : -1);
     IndexOptions io;
     io.layout = l.layout;
     t0 = Clock::now();
@@ -126,7 +135,8 @@ int main(int argc, char** argv) {
     std::printf("| %s | %.2f s | %.1f | %.1f |\n", l.name, l.build_s, double(l.index->index_bytes()) / double(n),
                 double(l.index->index_bytes() + l.index->entry_id_bytes()) / double(n));
 
-  std::printf("\n| threads | round | layout | queries/s | queries/s per thread | CPU us per search | matches | same as compact |\n");
+  std::printf("\n| threads | round | layout | queries/s | queries/s per thread | CPU us per search | matches | same as %s |\n",
+              layouts[0].name);
   std::printf("|---|---|---|---|---|---|---|---|\n");
   double cpu_us[2] = {0, 0};
   bool all_same = true;
@@ -136,7 +146,7 @@ int main(int argc, char** argv) {
     for (int r = 0; r < rounds; ++r) {
       Pass passes[2];
       for (int k = 0; k < 2; ++k) {
-        const int li = (r % 2) ? 1 - k : k;  // compact first in even rounds, wide first in odd ones
+        const int li = (r % 2) ? 1 - k : k;  // baseline first in even rounds, wide first in odd ones
         passes[li] = run(*layouts[li].index, queries, threads, radius);
       }
       for (int li = 0; li < 2; ++li) {
@@ -156,9 +166,10 @@ int main(int argc, char** argv) {
   }
   const detail::WideFilterCounts fc = detail::wide_filter_counts();
   size_t wide_searches = 0;
-  for (int t : thread_counts) wide_searches += nq * size_t(t) * size_t(rounds);
-  std::printf("\nwide / compact CPU per search (mean over the rows): %.2f\n", cpu_us[1] / cpu_us[0]);
-  std::printf("wide filter: %.1f bucket entries checked a search, %.2f passed (%.4f%%)\n",
+  for (int t : thread_counts) wide_searches += nq * size_t(t) * size_t(rounds) * (wide21 ? 2 : 1);
+  std::printf("\nwide / %s CPU per search (mean over the rows): %.2f\n", layouts[0].name, cpu_us[1] / cpu_us[0]);
+  std::printf("wide filter%s: %.1f bucket entries checked a search, %.2f passed (%.4f%%)\n",
+              wide21 ? " (both indexes)" : "",
               double(fc.seen) / double(wide_searches), double(fc.passed) / double(wide_searches),
               fc.seen ? 100.0 * double(fc.passed) / double(fc.seen) : 0.0);
   std::printf("matches identical in every round: %s\n", all_same ? "yes" : "NO");

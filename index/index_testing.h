@@ -16,6 +16,9 @@ void force_wide_ordinals(bool wide);
 // a cell's header (more: up to the next cell's spill, as past 2^24 - 1), so tests on small lists
 // cover every cell form.
 void force_wide_cells(int capacity, uint32_t spill_count_max = 0xffffff);
+// Wide indexes built from now on split the hash into chunks of 22 and 20 bits (1), keep 21 bits
+// each (0), or choose by the list's size (-1), so tests on small lists cover both widths.
+void force_split_chunks(int split);
 // Benchmarks: count, over the wide layout's searches from now on, the bucket entries checked
 // against their filter and those that passed it; wide_filter_counts() returns and resets them.
 struct WideFilterCounts {

@@ -10,26 +10,15 @@
 #include <cstring>
 
 namespace hashsieve::detail {
-namespace {
 
-constexpr uint32_t kBuckets = 1u << MultiIndex::kChunkBits;
-constexpr uint32_t kChunkMask = kBuckets - 1;
-
-inline uint32_t chunk_of(const Hash256& h, int c) {
-  int start = c * MultiIndex::kChunkBits, w = start >> 6, o = start & 63;
-  uint64_t v = h.words[w] >> o;
-  if (o + MultiIndex::kChunkBits > 64) v |= h.words[w + 1] << (64 - o);
-  return uint32_t(v) & kChunkMask;
-}
-
-// Every 21-bit XOR mask of weight <= kMaxThreshold, by weight; first_of_weight[t + 1] = how many
+// Every XOR mask of a chunk's width of weight <= kMaxThreshold, by weight; upto[t + 1] = how many
 // masks have weight <= t.
-struct MaskTable {
+struct MultiIndex::MaskTable {
   std::vector<uint32_t> masks;
   uint32_t upto[MultiIndex::kMaxThreshold + 2] = {};
-  MaskTable() {
+  explicit MaskTable(int bits) {
     for (int w = 0; w <= MultiIndex::kMaxThreshold; ++w) {
-      for (uint32_t m = 0; m < kBuckets; ++m)
+      for (uint32_t m = 0; m < (1u << bits); ++m)
         if (std::popcount(m) == w) masks.push_back(m);
       upto[w + 1] = uint32_t(masks.size());
     }
@@ -37,10 +26,21 @@ struct MaskTable {
   uint32_t count(int t) const { return t < 0 ? 0 : upto[t + 1]; }
 };
 
-const MaskTable& mask_table() {
-  static const MaskTable table;
-  return table;
+// Each table built on first use only (the 22-bit one takes tens of milliseconds).
+const MultiIndex::MaskTable& MultiIndex::mask_table(int bits) {
+  if (bits < kChunkBits) {
+    static const MaskTable narrow(kChunkBits - 1);
+    return narrow;
+  }
+  if (bits > kChunkBits) {
+    static const MaskTable wide(kChunkBits + 1);
+    return wide;
+  }
+  static const MaskTable even(kChunkBits);
+  return even;
 }
+
+namespace {
 
 // Thresholds for radius r: r + 1 units spread evenly (chunk c contributes t_c + 1; -1 = unused).
 bool plan(int r, int t[MultiIndex::kChunks]) {
@@ -58,6 +58,7 @@ std::atomic<bool> g_wide_ordinals{false};
 // Tests: the wide layout's cell capacity (-1: by size) and the largest spill count its headers hold.
 std::atomic<int> g_cell_capacity{-1};
 std::atomic<uint32_t> g_spill_count_max{MultiIndex::kSpillCountMax};
+std::atomic<int> g_split_chunks{-1};  // tests: the wide layout's chunk widths (-1: by size)
 
 constexpr double kProbeCost = 2.0, kCandidateCost = 1.0, kFlatCost = 0.12;
 
@@ -76,9 +77,9 @@ std::atomic<uint64_t> g_filter_seen{0}, g_filter_passed{0};
 }  // namespace
 
 // The wide layout's filter of chunk c: the 88 bits after the chunk, wrapping around the hash
-// (235 bits lie outside a chunk, so they never reach back into it).
-MultiIndex::Filter MultiIndex::filter_of(const Hash256& h, int c) {
-  const int start = ((c + 1) * kChunkBits) & 255;
+// (at least 234 bits lie outside a chunk, so they never reach back into it).
+MultiIndex::Filter MultiIndex::filter_of(const Hash256& h, int c) const {
+  const int start = (start_[c] + bits_[c]) & 255;
   return Filter{bits64(h, start), uint32_t(bits64(h, (start + 64) & 255)) & 0xffffffu};
 }
 
@@ -89,8 +90,10 @@ MultiIndex::Filter MultiIndex::filter_of(const Hash256& h, int c) {
 // so every bucket keeps its ordinals ascending. The wide layout's filters travel beside the
 // pairs, so pass 2 never reads a hash at random.
 void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
-  constexpr int kHighBits = 10, kLowBits = kChunkBits - kHighBits;
-  constexpr uint32_t kHigh = 1u << kHighBits, kLow = 1u << kLowBits;
+  constexpr int kHighBits = 10;
+  constexpr uint32_t kHigh = 1u << kHighBits;
+  const int low_bits = bits_[c] - kHighBits;
+  const uint32_t low = 1u << low_bits, buckets = 1u << bits_[c];
   const uint32_t n = n_;
   std::vector<uint32_t> high_start(kHigh + 1, 0);
   scratch->pairs.resize(n);  // reused across the chunks one thread builds
@@ -103,32 +106,32 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t k = chunk_of(hashes_[i], c);
       keys[i] = k;
-      ++high_start[(k >> kLowBits) + 1];
+      ++high_start[(k >> low_bits) + 1];
     }
     for (uint32_t h = 0; h < kHigh; ++h) high_start[h + 1] += high_start[h];
     std::vector<uint32_t> cursor(high_start.begin(), high_start.end() - 1);
     for (uint32_t i = 0; i < n; ++i) {
-      const uint32_t at = cursor[keys[i] >> kLowBits]++;
-      pairs[at] = uint64_t(keys[i] & (kLow - 1)) << 32 | i;
+      const uint32_t at = cursor[keys[i] >> low_bits]++;
+      pairs[at] = uint64_t(keys[i] & (low - 1)) << 32 | i;
       if (wide_) filters[at] = filter_of(hashes_[i], c);
     }
   }
   Table& off = offsets_[c];
-  off.resize(kBuckets + 1);
+  off.resize(buckets + 1);
   Bytes& rec_bytes = records_[c];
   rec_bytes.resize(size_t(n) * stride_ + 1);  // every entry is written below
   rec_bytes.back() = 0;
   uint8_t* rec = rec_bytes.data();
   const bool three = ord_bytes_ == 3;
   const uint32_t ord_at = wide_ ? kFilterBytes : 0;
-  std::vector<uint32_t> cnt(kLow + 1);
+  std::vector<uint32_t> cnt(low + 1);
   for (uint32_t h = 0; h < kHigh; ++h) {
     const uint32_t b = high_start[h], e = high_start[h + 1];
     std::fill(cnt.begin(), cnt.end(), 0);
     for (uint32_t k = b; k < e; ++k) ++cnt[(pairs[k] >> 32) + 1];
-    uint32_t* o = off.data() + (size_t(h) << kLowBits);
+    uint32_t* o = off.data() + (size_t(h) << low_bits);
     uint32_t run = b;
-    for (uint32_t l = 0; l < kLow; ++l) {
+    for (uint32_t l = 0; l < low; ++l) {
       run += cnt[l];  // cnt[l] = entries with low value l - 1
       o[l] = run;
       cnt[l] = run;
@@ -147,12 +150,23 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
       if (!three) at[3] = uint8_t(v >> 24);
     }
   }
-  off[kBuckets] = n;
+  off[buckets] = n;
 }
 
 MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout, CellProbeFn probe_cells5)
     : hashes_(hashes), n_(n), wide_(layout == IndexLayout::kWide) {
-  (void)mask_table();
+  // Wide, once buckets average 3 or more: the chunks probed within 2 take 22 bits and those within
+  // 1 take 20 (all 256 bits), instead of 21 each. At 10M entries the radius-2 balls grow from 232
+  // to 254 cells, but buckets of 2.4 instead of 4.8 entries rarely spill out of a cell of 5: ~12%
+  // fewer cache lines a search, for twice those chunks' cells.
+  const int forced_split = g_split_chunks.load(std::memory_order_relaxed);
+  const bool split = wide_ && (forced_split >= 0 ? forced_split > 0 : uint64_t(n) >> kChunkBits >= 3);
+  for (int c = 0, start = 0; c < kChunks; ++c) {
+    bits_[c] = split ? (c < kSplitWide ? kChunkBits + 1 : kChunkBits - 1) : kChunkBits;
+    start_[c] = start;
+    start += bits_[c];
+    masks_[c] = &mask_table(bits_[c]);
+  }
   if (n <= (1u << 24) && !g_wide_ordinals.load(std::memory_order_relaxed)) {
     ord_bytes_ = 3;
     ord_mask_ = 0xffffffu;
@@ -163,7 +177,7 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLa
     // line leave a third of the buckets with a spill; below 2^21 entries most buckets are empty
     // and a header alone is the cheapest cell.
     const int forced = g_cell_capacity.load(std::memory_order_relaxed);
-    const uint64_t load = uint64_t(n) >> kChunkBits;
+    const uint64_t load = uint64_t(n) >> kChunkBits;  // over 21 bits, whatever the widths
     spill_count_max_ = std::clamp(g_spill_count_max.load(std::memory_order_relaxed), 1u, kSpillCountMax);
     cell_cap_ = forced >= 0 ? uint32_t(std::min(forced, 32)) : load >= 3 ? 5 : load >= 1 ? 2 : 0;
     // A filter's last field is read as 4 bytes, one past the filter: the cell holds that byte too.
@@ -190,26 +204,27 @@ void MultiIndex::pack_cells(int c) {
   const uint32_t* off = offsets_[c].data();
   const uint8_t* rec = records_[c].data();
   const uint32_t cap = cell_cap_, cb = cell_bytes_, ob = ord_bytes_, st = stride_;
+  const uint32_t buckets = 1u << bits_[c];
   size_t spilled = 0;
-  for (uint32_t v = 0; v < kBuckets; ++v) spilled += std::max(off[v + 1] - off[v], cap) - cap;
+  for (uint32_t v = 0; v < buckets; ++v) spilled += std::max(off[v + 1] - off[v], cap) - cap;
   Bytes& cells = cells_[c];
-  cells.resize(size_t(kBuckets + 1) * cb);
+  cells.resize(size_t(buckets + 1) * cb);
   std::memset(cells.data(), 0, cells.size());  // padding too: nothing uninitialised is ever read
-  cell_ords_[c].resize(size_t(kBuckets) * cap * ob + 1);
+  cell_ords_[c].resize(size_t(buckets) * cap * ob + 1);
   cell_ords_[c].back() = 0;
   spill_[c].resize(spilled * st + 1);
   spill_[c].back() = 0;
   uint8_t* ords = cell_ords_[c].data();
   uint8_t* spill = spill_[c].data();
   uint32_t spill_at = 0;
-  for (uint32_t v = 0; v <= kBuckets; ++v) {
+  for (uint32_t v = 0; v <= buckets; ++v) {
     uint8_t* cell = cells.data() + size_t(v) * cb;
-    const uint32_t count = v < kBuckets ? off[v + 1] - off[v] : 0;
+    const uint32_t count = v < buckets ? off[v + 1] - off[v] : 0;
     const uint32_t inline_n = std::min(count, cap), more = count - inline_n;
     const uint64_t header =
         uint64_t(spill_at) | uint64_t(std::min(more, spill_count_max_)) << 32 | uint64_t(inline_n) << 56;
     std::memcpy(cell, &header, kCellHeader);
-    const uint8_t* from = rec + size_t(v < kBuckets ? off[v] : 0) * st;
+    const uint8_t* from = rec + size_t(v < buckets ? off[v] : 0) * st;
     for (uint32_t k = 0; k < inline_n; ++k, from += st) {
       // Low parts, then high parts (index/wide_cells.h).
       std::memcpy(cell + kCellHeader + 8 * k, from, 8);
@@ -236,7 +251,6 @@ size_t MultiIndex::memory_bytes() const noexcept {
 // candidate.
 bool MultiIndex::compact_candidates(const uint32_t* qc, const int* t, bool allow_fallback, size_t probes,
                                     Scratch* s) const {
-  const MaskTable& mt = mask_table();
   const double flat_cost = kFlatCost * double(n_);
   const auto& pv = s->probe_values;
   auto& ranges = s->ranges;
@@ -245,7 +259,7 @@ bool MultiIndex::compact_candidates(const uint32_t* qc, const int* t, bool allow
   for (int c = 0; c < kChunks; ++c) {
     const uint32_t* off = offsets_[c].data();
     const uint8_t* ord = records_[c].data();
-    size_t end = p + mt.count(t[c]);
+    size_t end = p + masks_[c]->count(t[c]);
     for (; p < end; ++p) {
       if (p + kAhead < end) __builtin_prefetch(off + pv[p + kAhead]);
       uint32_t b = off[pv[p]], e = off[pv[p] + 1];
@@ -272,7 +286,6 @@ bool MultiIndex::compact_candidates(const uint32_t* qc, const int* t, bool allow
 // ahead, through the same filter.
 bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const int* t, int radius,
                                  bool allow_fallback, size_t probes, Scratch* s) const {
-  const MaskTable& mt = mask_table();
   const double flat_cost = kFlatCost * double(n_);
   Filter qf[kChunks];
   for (int c = 0; c < kChunks; ++c) qf[c] = filter_of(query, c);
@@ -281,7 +294,7 @@ bool MultiIndex::wide_candidates(const Hash256& query, const uint32_t* qc, const
   auto& cand = s->candidates;
   size_t p = 0, seen = 0;
   for (int c = 0; c < kChunks; ++c) {
-    const size_t count = mt.count(t[c]);
+    const size_t count = masks_[c]->count(t[c]);
     const CellProbe probe{cells_[c].data(), cell_bytes_,  cell_cap_, pv.data() + p,      count,  qc[c],
                           qf[c].lo,         qf[c].hi,     radius,    uint32_t(c),        spill_count_max_,
                           spill_[c].data(), stride_};
@@ -333,12 +346,11 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
                         Scratch* s, std::vector<Match>* out) const {
   int t[kChunks];
   if (!plan(radius, t)) return false;
-  const MaskTable& mt = mask_table();
   uint32_t qc[kChunks];
   size_t probes = 0;
   for (int c = 0; c < kChunks; ++c) {
     qc[c] = chunk_of(query, c);
-    probes += mt.count(t[c]);
+    probes += masks_[c]->count(t[c]);
   }
   const double flat_cost = kFlatCost * double(n_);
   if (allow_fallback && kProbeCost * double(probes) > flat_cost) return false;
@@ -354,6 +366,7 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
   auto& pv = s->probe_values;
   pv.clear();
   for (int c = 0; c < kChunks; ++c) {
+    const MaskTable& mt = *masks_[c];
     for (uint32_t m = 0, e = mt.count(t[c]); m < e; ++m) pv.push_back(qc[c] ^ mt.masks[m]);
   }
   s->ranges.clear();
@@ -385,6 +398,8 @@ bool MultiIndex::search(const Hash256& query, uint32_t query_id, int radius, boo
 }
 
 void force_wide_ordinals(bool wide) { g_wide_ordinals.store(wide); }
+
+void force_split_chunks(int split) { g_split_chunks.store(split); }
 
 void force_wide_cells(int capacity, uint32_t spill_count_max) {
   g_cell_capacity.store(capacity);

@@ -1,5 +1,5 @@
-// Multi-index hashing: 12 chunks of 21 bits (252 of the 256 bits), each a CSR table from chunk
-// value to the ordinals holding it.
+// Multi-index hashing: 12 chunks of 21 bits (252 of the 256 bits; the wide layout of a large
+// list: 8 of 22 and 4 of 20), each a CSR table from chunk value to the ordinals holding it.
 //
 // Why exact: if d(q, x) <= r and chunk thresholds t_c satisfy sum(t_c + 1) >= r + 1, then some
 // chunk c has d_c(q, x) <= t_c (generalised pigeonhole; unindexed bits only lower the chunk sum).
@@ -40,6 +40,7 @@ class MultiIndex {
   static constexpr int kChunks = 12;
   static constexpr int kChunkBits = 21;
   static constexpr int kMaxThreshold = 5;
+  static constexpr int kSplitWide = 8;  // split widths: chunks 0-7 of 22 bits, 8-11 of 20
 
   static constexpr int kFilterBytes = 11;  // the wide layout's filter: 88 bits
   static constexpr uint32_t kCellHeader = kCellHeaderBytes;
@@ -79,7 +80,16 @@ class MultiIndex {
   };
   void build_chunk(int c, BuildScratch* scratch);
   void pack_cells(int c);  // wide: the chunk's CSR table into cells and spill
-  static Filter filter_of(const Hash256& h, int c);
+  Filter filter_of(const Hash256& h, int c) const;
+  // Chunk c's value: bits_[c] bits of h from bit start_[c].
+  uint32_t chunk_of(const Hash256& h, int c) const {
+    const int start = start_[c], w = start >> 6, o = start & 63;
+    uint64_t v = h.words[w] >> o;
+    if (o + bits_[c] > 64) v |= h.words[w + 1] << (64 - o);
+    return uint32_t(v) & ((1u << bits_[c]) - 1);
+  }
+  struct MaskTable;
+  static const MaskTable& mask_table(int bits);
   // Whether the spilled filter at `at` is within `limit` of q (reads 12 bytes, the last masked off).
   static bool passes(const uint8_t* at, const Filter& q, int limit) {
     uint64_t lo;
@@ -102,6 +112,8 @@ class MultiIndex {
 
   const Hash256* hashes_;
   uint32_t n_;
+  int start_[kChunks], bits_[kChunks];
+  const MaskTable* masks_[kChunks];  // the XOR masks of each chunk's width
   using Table = std::vector<uint32_t, HugePageAllocator<uint32_t>>;
   using Bytes = std::vector<uint8_t, HugePageAllocator<uint8_t>>;
   // Ordinals take 3 bytes while n <= 2^24 (else 4), little-endian, read as 4 bytes and masked;
@@ -111,9 +123,9 @@ class MultiIndex {
   bool wide_ = false;
   uint32_t stride_ = 4;  // bytes per table (and spill) entry: ord_bytes_, plus kFilterBytes when wide
   // Compact (wide: only while a chunk is built, then packed into cells).
-  Table offsets_[kChunks];  // 2^21 + 1 each
+  Table offsets_[kChunks];  // 2^bits_[c] + 1 each
   Bytes records_[kChunks];  // per bucket, its entries in ordinal order
-  // Wide: 2^21 + 1 cells a chunk (the last only a header), in index/wide_cells.h's format.
+  // Wide: 2^bits_[c] + 1 cells a chunk (the last only a header), in index/wide_cells.h's format.
   uint32_t cell_cap_ = 0, cell_bytes_ = 8;
   uint32_t spill_count_max_ = kSpillCountMax;  // a header's count at this is saturated
   CellProbeFn probe_cells_ = probe_cells_scalar;

@@ -299,19 +299,23 @@ TEST(IndexParity, WideLayoutMatchesFlatAndCompact) {
 
 // Every form of the wide layout's cells on small lists: a header alone (every entry spilled), 2
 // and 5 entries inline, spill counts in the header and (saturated) up to the next cell's spill;
-// uniform entries (mostly inline) and clustered ones (buckets of hundreds), both ordinal widths.
+// uniform entries (mostly inline) and clustered ones (buckets of hundreds), both ordinal widths;
+// chunks of 21 bits and the split into 22 and 20 bits that large lists get.
 TEST(IndexParity, WideCellFormsMatchFlat) {
   struct Form {
     int capacity;
     uint32_t spill_count_max;
     bool wide_ordinals;
+    bool split;
   };
   // (A cell of 5 takes 1.5 GB at any list size: one form of it, whose spill counts of 1 to 3 sit in
   // the header and larger ones are saturated.)
   // Cells of 5 have a probe per SIMD level (index/wide_cells.h): that form at every level.
-  for (const Form f : {Form{0, 0xffffff, false}, Form{2, 0xffffff, true}, Form{2, 1, false}, Form{5, 3, true}}) {
+  for (const Form f : {Form{0, 0xffffff, false, false}, Form{2, 0xffffff, true, false}, Form{2, 1, false, false},
+                       Form{5, 3, true, false}, Form{0, 0xffffff, true, true}, Form{2, 1, false, true}}) {
     detail::force_wide_cells(f.capacity, f.spill_count_max);
     detail::force_wide_ordinals(f.wide_ordinals);
+    detail::force_split_chunks(f.split ? 1 : 0);
     for (SimdLevel level : f.capacity == 5 ? levels_to_test() : std::vector<SimdLevel>{SimdLevel::kAuto}) {
       for (const Data& d : {uniform_data(4000, 40, 41), clustered_data(4000, 6, 40, 42)}) {
         auto wide = build(d.entries, IndexKind::kMultiIndex, false, level, IndexLayout::kWide);
@@ -322,13 +326,14 @@ TEST(IndexParity, WideCellFormsMatchFlat) {
           ASSERT_TRUE(w.ok());
           EXPECT_EQ(*w, brute_force(d.entries, d.queries, r))
               << "radius " << r << " capacity " << f.capacity << " spill count max " << f.spill_count_max
-              << " level " << simd_level_name(level);
+              << " level " << simd_level_name(level) << " split " << f.split;
         }
       }
     }
   }
   detail::force_wide_cells(-1);
   detail::force_wide_ordinals(false);
+  detail::force_split_chunks(-1);
 }
 
 TEST(IndexParity, EmptyIndex) { check_all(uniform_data(0, 8, 3), {0, 31, 128}); }
