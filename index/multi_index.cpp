@@ -155,12 +155,13 @@ void MultiIndex::build_chunk(int c, BuildScratch* scratch) {
 
 MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLayout layout, CellProbeFn probe_cells5)
     : hashes_(hashes), n_(n), wide_(layout == IndexLayout::kWide) {
-  // Wide, once buckets average 3 or more: the chunks probed within 2 take 22 bits and those within
-  // 1 take 20 (all 256 bits), instead of 21 each. At 10M entries the radius-2 balls grow from 232
-  // to 254 cells, but buckets of 2.4 instead of 4.8 entries rarely spill out of a cell of 5: ~12%
-  // fewer cache lines a search, for twice those chunks' cells.
+  // Wide, once 21-bit buckets average 4.5 entries or more (~9.4M entries): the chunks probed
+  // within 2 take 22 bits and those within 1 take 20 (all 256 bits), instead of 21 each. At 10M
+  // entries the radius-2 balls grow from 232 to 254 cells, but buckets of 2.4 instead of 4.8
+  // entries rarely overflow a cell of 5: fewer cache lines a search, for twice those chunks' cells.
+  // Measured (bench/index_bench.md): no gain at 8.5M entries, 0.82-0.90x the CPU at 10M, ~0.7x at 14M.
   const int forced_split = g_split_chunks.load(std::memory_order_relaxed);
-  const bool split = wide_ && (forced_split >= 0 ? forced_split > 0 : uint64_t(n) >> kChunkBits >= 3);
+  const bool split = wide_ && (forced_split >= 0 ? forced_split > 0 : uint64_t(n) * 2 >= uint64_t(9) << kChunkBits);
   for (int c = 0, start = 0; c < kChunks; ++c) {
     bits_[c] = split ? (c < kSplitWide ? kChunkBits + 1 : kChunkBits - 1) : kChunkBits;
     start_[c] = start;
