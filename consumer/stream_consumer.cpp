@@ -12,6 +12,7 @@
 #include "consumer/redis_connection.h"
 #include "consumer/scan_workers.h"
 #include "consumer/stream_message.h"
+#include "hashsieve/cores.h"
 
 namespace hashsieve::consumer {
 namespace {
@@ -300,7 +301,7 @@ Status StreamConsumer::run(const std::atomic<bool>& stop) {
   int failures_after_stop = 0;  // after stop, Redis gets a few tries to take the work in hand
   const int threads = s.o.threads > 0 ? s.o.threads
                       : s.scanner.options().threads > 0 ? s.scanner.options().threads
-                                                        : int(std::max(1u, std::thread::hardware_concurrency()));
+                                                        : int(usable_cores());
   s.workers = std::make_unique<ScanWorkers>(s.scanner, MessagePolicy{s.o.max_deliveries, s.o.consumer}, threads);
   Status result;
   while (!stop.load() || s.work_in_hand()) {

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "common/api_guard.h"
 #include "common/parallel_for.h"
@@ -14,6 +13,7 @@
 #include "engine/index_generation.h"
 #include "engine/item_scan.h"
 #include "engine/ordered_pipeline.h"
+#include "hashsieve/cores.h"
 #include "index/flat_scan_kernels.h"
 
 namespace hashsieve {
@@ -37,7 +37,7 @@ constexpr size_t kDeltaFraction = 16;
 
 size_t idle_hasher_limit(const ScanOptions& o) {
   if (o.idle_hashers > 0) return size_t(o.idle_hashers);
-  return std::max(1u, std::thread::hardware_concurrency());
+  return usable_cores();
 }
 
 ScanResult error_result(Status st) {

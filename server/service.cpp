@@ -1,13 +1,11 @@
 #include "server/service.h"
 
-#include <algorithm>
 #include <chrono>
 #include <string>
-#include <thread>
 
-#include <sched.h>
 #include <sys/socket.h>
 
+#include "hashsieve/cores.h"
 #include "server/http_util.h"
 #include "server/service_impl.h"
 
@@ -41,12 +39,6 @@ std::string route_label(const std::string& method, const std::string& path) {
   return "other";
 }
 
-// The cores this process may run on (a container's cpuset, not the host's count).
-unsigned usable_cores() {
-  cpu_set_t set;
-  if (::sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return unsigned(CPU_COUNT(&set));
-  return std::max(1u, std::thread::hardware_concurrency());
-}
 
 struct RequestClock {
   std::chrono::steady_clock::time_point start;

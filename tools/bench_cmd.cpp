@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "hashsieve/cores.h"
 #include "hashsieve/hash_store.h"
 #include "hashsieve/scanner.h"
 #include "hashsieve/text_quote.h"
@@ -158,7 +159,7 @@ void declare_options(CLI::App& app, Options& o) {
 void finish_options(const CLI::App& app, Options& o) {
   o.use_db = app.count("--db") > 0 || !o.lists.empty();
   if (!o.threads_given) {
-    const int hw = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int hw = int(usable_cores());  // the affinity mask's cores, as the engine's defaults
     o.config.threads = hw > 1 ? std::vector<int>{1, hw} : std::vector<int>{1};
   }
 }

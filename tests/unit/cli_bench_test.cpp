@@ -1,6 +1,7 @@
 // `hashsieve bench`: structure and fields of the text and JSON output (never speeds), the
 // self-check against `hashsieve hash`, and the HTML page rendered in headless Chromium.
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -51,6 +52,27 @@ TEST(CliBench, TextReportStatesConditionsAndEveryFigure) {
     EXPECT_NE(r.out.find(want), std::string::npos) << want << "\n" << r.out;
   for (const char* stage : {"read", "decode", "hash", "match", "report"})
     EXPECT_EQ(all(r.out, std::string("\\n  (") + stage + ") ").size(), 2u) << stage;
+}
+
+// Without --threads, bench measures 1 thread and every core it may use: those of its affinity
+// mask (a container's cpuset), not the host's.
+TEST(CliBench, DefaultThreadCountsFollowTheAffinityMask) {
+  cpu_set_t all;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof all, &all), 0);
+  if (CPU_COUNT(&all) < 2) GTEST_SKIP() << "needs 2 cores to narrow the mask";
+  int first = 0;
+  while (!CPU_ISSET(first, &all)) ++first;
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  CPU_SET(first, &one);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);  // the child inherits this thread's mask
+  const auto narrowed = run_cli(kTiny);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof all, &all), 0);
+  const auto wide = run_cli(kTiny);
+  ASSERT_EQ(narrowed.exit_code, 0) << narrowed.err;
+  ASSERT_EQ(wide.exit_code, 0) << wide.err;
+  EXPECT_NE(narrowed.out.find("threads 1 ("), std::string::npos) << narrowed.out;
+  EXPECT_NE(wide.out.find("threads 1," + std::to_string(CPU_COUNT(&all)) + " ("), std::string::npos) << wide.out;
 }
 
 TEST(CliBench, JsonCarriesEveryFieldPerThreadCount) {
