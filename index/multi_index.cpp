@@ -159,7 +159,9 @@ MultiIndex::MultiIndex(const Hash256* hashes, uint32_t n, bool parallel, IndexLa
   // within 2 take 22 bits and those within 1 take 20 (all 256 bits), instead of 21 each. At 10M
   // entries the radius-2 balls grow from 232 to 254 cells, but buckets of 2.4 instead of 4.8
   // entries rarely overflow a cell of 5: fewer cache lines a search, for twice those chunks' cells.
-  // Measured (bench/index_bench.md): no gain at 8.5M entries, 0.82-0.90x the CPU at 10M, ~0.7x at 14M.
+  // Measured (bench/index_bench.md): no gain at 8.5M entries, 0.82-0.90x the CPU at 10M, ~0.7x at 14M,
+  // all at r=31 (PDQ's usual threshold), where plan() gives the 22-bit chunks t=2. At r=32 to 34
+  // some 20-bit chunks get t=2 too, over buckets twice as full: exact still, not measured.
   const int forced_split = g_split_chunks.load(std::memory_order_relaxed);
   const bool split = wide_ && (forced_split >= 0 ? forced_split > 0 : uint64_t(n) * 2 >= uint64_t(9) << kChunkBits);
   for (int c = 0, start = 0; c < kChunks; ++c) {

@@ -39,7 +39,6 @@ std::string route_label(const std::string& method, const std::string& path) {
   return "other";
 }
 
-
 struct RequestClock {
   std::chrono::steady_clock::time_point start;
   bool counted = false;

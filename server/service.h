@@ -30,7 +30,7 @@ struct ServeOptions {
   size_t threads = 64;        // connection workers (a keep-alive connection holds one)
   size_t queue = 256;         // accepted connections waiting for a worker; past it: 503
   size_t searches = 0;        // index searches at once, the rest wait in arrival order; 0 = four per core
-  IndexLayout index_layout = IndexLayout::kCompact;  // kWide: faster lookups, ~3.3x the index memory
+  IndexLayout index_layout = IndexLayout::kCompact;  // kWide: faster lookups, ~4.6x the index memory
   int io_timeout_s = 5;       // read/write timeout per socket operation (slow clients)
   std::function<void(const std::string&)> access_log;  // one line per request; empty = off
 };

@@ -17,7 +17,8 @@ namespace hashsieve {
 
 enum class IndexKind {
   kFlat,        // scan every entry; no memory beyond the hashes
-  kMultiIndex,  // 12 x 21-bit chunk tables; falls back to the scan per query when it would not pay
+  kMultiIndex,  // 12 chunk tables (21 bits each; wide, from ~9.4M entries: 8 of 22 and 4 of 20);
+                // falls back to the scan per query when it would not pay
 };
 
 // How kMultiIndex lays out its chunk tables. Both give the same matches.
@@ -29,7 +30,8 @@ enum class IndexLayout {
   // Each table entry also holds 88 bits of the hash outside that table's chunk, so a bucket's
   // candidates are checked where they lie and only those whose filter is within the radius read
   // the full hash, and a bucket's first entries sit in a cell of their own: far fewer random reads
-  // a search, for ~3.3x the memory (~257 B a hash at 10M).
+  // a search, for ~4.6x the memory (~360 B a hash at 10M; ~257 B below ~9.4M entries, where the
+  // chunks stay 21 bits, so a list growing past that takes ~1 GB more at its next full build).
   kWide,
 };
 

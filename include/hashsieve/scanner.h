@@ -55,13 +55,13 @@ struct ScanOptions {
   DecodeLimits limits;
   PdqFlavor flavor = PdqFlavor::kFullRes;
   SimdLevel simd = SimdLevel::kAuto;
-  // The index's chunk tables (hash_index.h): kWide trades ~3.3x the index memory for fewer
+  // The index's chunk tables (hash_index.h): kWide trades ~4.6x the index memory for fewer
   // random memory reads a hash lookup (a service's raw lookups); kCompact is the default.
   IndexLayout index_layout = IndexLayout::kCompact;
   bool constant_time = false;       // index search without early exits
   int threads = 0;                  // batch scans: 0 = all cores
   int max_in_flight = 0;            // batch scans: items in memory at once; 0 = 2 per thread
-  int idle_hashers = 0;             // hashers kept for reuse between calls; 0 = hardware threads
+  int idle_hashers = 0;             // hashers kept for reuse between calls; 0 = usable_cores()
 };
 
 // Parameters of one call, applied to the current index generation without rebuilding it.
