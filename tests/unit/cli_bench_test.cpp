@@ -1,7 +1,6 @@
 // `hashsieve bench`: structure and fields of the text and JSON output (never speeds), the
 // self-check against `hashsieve hash`, and the HTML page rendered in headless Chromium.
 #include <gtest/gtest.h>
-#include <sched.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/one_core_mask.h"
 #include "tests/support/run_cli.h"
 #include "tests/support/test_data.h"
 #include "tests/unit/temp_dir.h"
@@ -57,22 +57,20 @@ TEST(CliBench, TextReportStatesConditionsAndEveryFigure) {
 // Without --threads, bench measures 1 thread and every core it may use: those of its affinity
 // mask (a container's cpuset), not the host's.
 TEST(CliBench, DefaultThreadCountsFollowTheAffinityMask) {
-  cpu_set_t all;
-  ASSERT_EQ(::sched_getaffinity(0, sizeof all, &all), 0);
-  if (CPU_COUNT(&all) < 2) GTEST_SKIP() << "needs 2 cores to narrow the mask";
-  int first = 0;
-  while (!CPU_ISSET(first, &all)) ++first;
-  cpu_set_t one;
-  CPU_ZERO(&one);
-  CPU_SET(first, &one);
-  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);  // the child inherits this thread's mask
-  const auto narrowed = run_cli(kTiny);
-  ASSERT_EQ(::sched_setaffinity(0, sizeof all, &all), 0);
+  CliRun narrowed;
+  int cores = 0;
+  {
+    OneCoreMask one;  // the child inherits this thread's mask
+    ASSERT_TRUE(one.narrowed());
+    cores = one.cores_before();
+    if (cores < 2) GTEST_SKIP() << "needs 2 cores to narrow the mask";
+    narrowed = run_cli(kTiny);
+  }
   const auto wide = run_cli(kTiny);
   ASSERT_EQ(narrowed.exit_code, 0) << narrowed.err;
   ASSERT_EQ(wide.exit_code, 0) << wide.err;
   EXPECT_NE(narrowed.out.find("threads 1 ("), std::string::npos) << narrowed.out;
-  EXPECT_NE(wide.out.find("threads 1," + std::to_string(CPU_COUNT(&all)) + " ("), std::string::npos) << wide.out;
+  EXPECT_NE(wide.out.find("threads 1," + std::to_string(cores) + " ("), std::string::npos) << wide.out;
 }
 
 TEST(CliBench, JsonCarriesEveryFieldPerThreadCount) {
