@@ -6,7 +6,9 @@
 #include <sys/mman.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <new>
+#include <type_traits>
 #include <utility>
 
 namespace hashsieve::detail {
@@ -42,6 +44,62 @@ struct HugePageAllocator {
 
   template <typename U>
   bool operator==(const HugePageAllocator<U>&) const noexcept { return true; }
+};
+
+// The index's big build-time tables: a vector's surface over HugePageAllocator memory for
+// trivially copyable T, without the vector's per-element construct and destroy calls, which an
+// unoptimised build makes for each of a table's hundreds of millions of bytes.
+template <typename T>
+class HugeArray {
+  static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+ public:
+  HugeArray() = default;
+  HugeArray(HugeArray&& o) noexcept { swap(o); }
+  HugeArray& operator=(HugeArray&& o) noexcept {
+    HugeArray(std::move(o)).swap(*this);
+    return *this;
+  }
+  ~HugeArray() { release(); }
+
+  // Grows without initialising the new elements (as HugePageAllocator's resize does); keeps the old.
+  void resize(size_t n) {
+    if (n > capacity_) {
+      T* p = HugePageAllocator<T>().allocate(n);
+      if (size_) std::memcpy(static_cast<void*>(p), data_, size_ * sizeof(T));
+      release();
+      data_ = p;
+      capacity_ = n;
+    }
+    size_ = n;
+  }
+  void swap(HugeArray& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(capacity_, o.capacity_);
+  }
+
+  T* data() noexcept { return data_; }
+  const T* data() const noexcept { return data_; }
+  size_t size() const noexcept { return size_; }
+  size_t capacity() const noexcept { return capacity_; }
+  bool empty() const noexcept { return size_ == 0; }
+  T& operator[](size_t i) noexcept { return data_[i]; }
+  const T& operator[](size_t i) const noexcept { return data_[i]; }
+  T& back() noexcept { return data_[size_ - 1]; }
+  T* begin() noexcept { return data_; }
+  T* end() noexcept { return data_ + size_; }
+  const T* begin() const noexcept { return data_; }
+  const T* end() const noexcept { return data_ + size_; }
+
+ private:
+  void release() noexcept {
+    if (data_) HugePageAllocator<T>().deallocate(data_, capacity_);
+    data_ = nullptr;
+    size_ = capacity_ = 0;
+  }
+  T* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
 };
 
 }  // namespace hashsieve::detail

@@ -74,9 +74,9 @@ class MultiIndex {
     uint32_t hi;  // 24 bits
   };
   struct BuildScratch {
-    std::vector<uint64_t, HugePageAllocator<uint64_t>> pairs;  // low value << 32 | ordinal
-    std::vector<uint32_t, HugePageAllocator<uint32_t>> keys;
-    std::vector<Filter, HugePageAllocator<Filter>> filters;  // wide: beside pairs
+    HugeArray<uint64_t> pairs;  // low value << 32 | ordinal
+    HugeArray<uint32_t> keys;
+    HugeArray<Filter> filters;  // wide: beside pairs
   };
   void build_chunk(int c, BuildScratch* scratch);
   void pack_cells(int c);  // wide: the chunk's CSR table into cells and spill
@@ -114,8 +114,8 @@ class MultiIndex {
   uint32_t n_;
   int start_[kChunks], bits_[kChunks];
   const MaskTable* masks_[kChunks];  // the XOR masks of each chunk's width
-  using Table = std::vector<uint32_t, HugePageAllocator<uint32_t>>;
-  using Bytes = std::vector<uint8_t, HugePageAllocator<uint8_t>>;
+  using Table = HugeArray<uint32_t>;
+  using Bytes = HugeArray<uint8_t>;
   // Ordinals take 3 bytes while n <= 2^24 (else 4), little-endian, read as 4 bytes and masked;
   // one byte of padding at the end keeps the last read in bounds.
   uint32_t ord_bytes_ = 4;
