@@ -62,7 +62,8 @@ class HugeArray {
   }
   ~HugeArray() { release(); }
 
-  // Grows without initialising the new elements (as HugePageAllocator's resize does); keeps the old.
+  // Grows without initialising the new elements (as a vector's resize with HugePageAllocator did);
+  // keeps the old ones.
   void resize(size_t n) {
     if (n > capacity_) {
       T* p = HugePageAllocator<T>().allocate(n);
